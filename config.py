@@ -1,0 +1,60 @@
+"""Settings for development, test and production, chosen by WSOA_ENV."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = BASE_DIR / "templates"
+IMPORTS_DIR = BASE_DIR / "imports"
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wsoa.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: a council workbook is well under this
+    MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SERVICE_NAME = "WSoA tracker"
+    DEMO_DATA = False
+    TESTING = False
+
+
+class Development(Config):
+    DEBUG = False
+
+
+class Test(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105  (tests only; production reads the environment)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("WSOA_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"Production needs {' and '.join(missing)} set in the environment")
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {"development": Development, "test": Test, "production": Production}
+
+
+def config_from_environment() -> Config:
+    name = os.environ.get("WSOA_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"WSOA_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]()

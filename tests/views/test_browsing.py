@@ -1,0 +1,143 @@
+from datetime import date
+
+import pytest
+
+from tests.conftest import normalise_spaces, page_of
+from tests.factories import (
+    create_action,
+    create_outcome,
+    create_period,
+    create_plan,
+    create_priority,
+    create_role,
+    create_update,
+)
+from wsoa.extensions import db
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    for module in ("wsoa.views.plans", "wsoa.views.actions"):
+        monkeypatch.setattr(f"{module}.today", lambda: date(2021, 3, 15))
+
+
+@pytest.fixture
+def small_plan(database):
+    plan = create_plan(title="Testshire WSoA")
+    create_role(code="DCS", title="Director of Children's Services", organisation="SC", person="Karen Bradshaw")
+    create_role(code="DoP", title="Director of Partnerships", organisation="CCG", person="Claire Parker")
+    nov, feb = create_period(plan=plan, label="Nov 20", current=False), create_period(plan=plan, label="Feb 21")
+    one = create_priority(plan=plan, number=1, title="Weak strategic leadership", lead_role="DCS")
+    two = create_priority(plan=plan, number=2, title="Long waits for speech and language therapy", lead_role="DoP")
+    outcome = create_outcome(priority=one, ref="1.1", text="Leaders plan together")
+    governance = create_action(
+        priority=one,
+        outcome=outcome,
+        ref="1.1.1",
+        section="Governance structure",
+        title="Review the SEND strategy",
+        due_text="Dec 20",
+        lead="DoP/DCS",
+    )
+    create_update(action=governance, period=nov, rag="amber", narrative="Draft strategy out for consultation")
+    create_update(action=governance, period=feb, rag="green", narrative="Strategy refreshed after engagement")
+    create_action(
+        priority=one,
+        outcome=outcome,
+        ref="1.1.2",
+        section="Co-production",
+        title="Publish the strategy",
+        due_text="Jun 21",
+        lead="DCS",
+    )
+    done = create_action(priority=two, ref="2.1.1", title="Recruit therapists", due_text="Oct 20 to Feb 21", lead="DoP")
+    create_update(action=done, period=feb, rag="blue", narrative="All posts filled")
+    late = create_action(priority=two, ref="2.1.2", title="Clear the waiting list", due_text="Jan 21", lead="DoP")
+    create_update(action=late, period=feb, rag="red", narrative="Backlog still growing")
+    db.session.commit()
+    return {"plan": plan, "one": one, "two": two, "governance": governance, "late": late, "done": done}
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, small_plan):
+    response = client.get(f"/plans/{small_plan['plan'].id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_overview_shows_each_priority_with_rag_counts_overdue_and_totals(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/plans/{small_plan['plan'].id}"))
+    rows = [normalise_spaces(row) for row in page.select("main tbody tr")]
+    # columns: no, priority, lead, red, amber, green, blue, not rated, overdue, actions
+    assert rows[0] == "1 Weak strategic leadership DCS (Karen Bradshaw) 0 0 1 0 1 1 2"
+    assert rows[1] == "2 Long waits for speech and language therapy DoP (Claire Parker) 1 0 0 1 0 1 2"
+    assert rows[2] == "Total 1 0 1 1 1 2 4"
+    assert "Current review period: Feb 21" in normalise_spaces(page)
+
+
+def test_priority_page_groups_actions_by_outcome_and_section(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/priorities/{small_plan['one'].id}"))
+    headings = [normalise_spaces(h) for h in page.select("main h3")]
+    assert headings == ["1.1 Governance structure", "1.1 Co-production"]
+    first = normalise_spaces(page.select("main tbody tr")[0])
+    assert first.startswith("1.1.1 Review the SEND strategy Dec 20 (by 31 Dec 2020) Overdue")
+    assert "DoP (Claire Parker), DCS (Karen Bradshaw) Green Strategy refreshed after engagement (Feb 21)" in first
+    assert "Leaders plan together" in page.text
+
+
+def test_action_page_shows_every_field_and_history_newest_first(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/actions/{small_plan['governance'].id}"))
+    cards = [normalise_spaces(card.select_one("h3")) for card in page.select(".govuk-summary-card")]
+    assert cards == ["Feb 21 · Green", "Nov 20 · Amber"]
+    assert "Governance structure" in page.select_one(".govuk-caption-l").text
+
+
+def test_rag_is_always_shown_with_its_word(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/priorities/{small_plan['two'].id}"))
+    tags = [tag.text.strip() for tag in page.select("td strong.govuk-tag")]
+    assert "Blue" in tags
+    assert "Red" in tags
+
+
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ("", ["1.1.1", "1.1.2", "2.1.1", "2.1.2"]),
+        ("?priority=2", ["2.1.1", "2.1.2"]),
+        ("?lead=DCS", ["1.1.1", "1.1.2"]),
+        ("?rag=none", ["1.1.2"]),
+        ("?rag=red", ["2.1.2"]),
+        ("?overdue=y", ["1.1.1", "2.1.2"]),
+        ("?due_before=1/2/2021", ["1.1.1", "2.1.2"]),
+        ("?due_before=1/1/2021", ["1.1.1"]),
+        ("?lead=DoP&rag=blue", ["2.1.1"]),
+    ],
+)
+def test_action_list_filters_from_the_url(client, login_as, small_plan, fixed_today, query, refs):
+    login_as("viewer")
+    page = page_of(client.get(f"/plans/{small_plan['plan'].id}/actions{query}"))
+    assert [row.select_one("td").text.strip() for row in page.select("main tbody tr")] == refs
+
+
+def test_a_bad_filter_value_is_explained_not_an_error_page(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/plans/{small_plan['plan'].id}/actions?due_before=whenever"))
+    assert "Enter the due-before date as a real date" in page.select_one(".govuk-error-summary").text
+    assert page.title.text.startswith("Error: ")
+
+
+@pytest.mark.parametrize("path", ["/plans/999999", "/priorities/999999", "/actions/999999", "/plans/999999/actions"])
+def test_unknown_ids_get_the_services_404_page(client, login_as, path):
+    login_as("viewer")
+    page = page_of(client.get(path), status=404)
+    assert page.select_one("h1").text == "Page not found"
+
+
+def test_key_roles_glossary_lists_codes_and_people(client, login_as, small_plan):
+    login_as("viewer")
+    page = page_of(client.get("/key-roles"))
+    rows = [normalise_spaces(row) for row in page.select("main tbody tr")]
+    assert "DCS Director of Children's Services SC Karen Bradshaw" in rows

@@ -1,0 +1,50 @@
+"""WSoA tracker: the app factory."""
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import TEMPLATES_DIR, Config, config_from_environment
+
+
+def create_app(config: Config | type[Config] | None = None) -> Flask:
+    """Build the app: configuration, extensions, templates, blueprints, error pages and CLI."""
+    # GOV.UK Frontend's compiled CSS refers to /assets/fonts and /assets/images, so static files live at /assets.
+    app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
+    app.config.from_object(config if config is not None else config_from_environment())
+
+    from wsoa.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(TEMPLATES_DIR.parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    # govuk-frontend-jinja's template calls govukHeader() with no arguments; ChainableUndefined lets that render.
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(TEMPLATES_DIR),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+
+    from wsoa import models  # noqa: F401  (registers every table with the metadata)
+    from wsoa.auth import register_auth
+    from wsoa.cli import register_commands
+    from wsoa.errors import register_error_handlers
+    from wsoa.formatting import register_filters
+    from wsoa.views import register_blueprints
+
+    register_filters(app)
+    register_auth(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app

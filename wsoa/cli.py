@@ -1,0 +1,116 @@
+"""The `wsoa` command: Flask's CLI group for this app plus the tracker's own commands."""
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from sqlalchemy import select
+
+from wsoa.extensions import db
+
+
+def _create_app():
+    from wsoa import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def cli() -> None:
+    """Written Statement of Action tracker."""
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_user_command, import_plan_command, load_demo_command):
+        app.cli.add_command(command)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--level", type=click.Choice(["admin", "editor", "lead", "viewer"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, help="A key-role code this person holds (repeatable)")
+def create_user_command(email: str, name: str, level: str, password: str, roles: tuple[str, ...]) -> None:
+    """Create a user, for example the first admin."""
+    from wsoa.services.users import UserProblem, create_user
+
+    try:
+        user = create_user(email=email, name=name, level=level, password=password, role_codes=list(roles))
+    except UserProblem as problem:
+        raise click.ClickException(problem.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.level} {user.email}")
+
+
+@click.command("import-plan")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed plan as one JSON document on stdout.")
+@click.option("--plan", "plan_id", type=int, help="Merge into this plan (default: the plan with the same title).")
+def import_plan_command(path: Path, dry_run: bool, as_json: bool, plan_id: int | None) -> None:
+    """Import an .xlsx plan, or with --dry-run say what it holds."""
+    from wsoa.importing.problems import WorkbookUnreadable
+    from wsoa.importing.workbook import read_workbook
+
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from None
+    try:
+        parsed = read_workbook(content)
+    except WorkbookUnreadable as error:
+        raise click.ClickException(f"{path.name}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(parsed.to_contract_dict(), ensure_ascii=False, indent=2))
+    if dry_run and as_json:
+        return
+    report = click.echo if not as_json else (lambda text: click.echo(text, err=True))
+    result = _import(parsed, path.name, content, plan_id=plan_id, dry_run=dry_run)
+    verb = "Would import" if dry_run else "Imported"
+    report(
+        f"{verb} {path.name}: {result.created_actions} actions created, {result.changed_actions} changed, "
+        f"{result.new_updates} progress updates added, {len(parsed.problems)} problems"
+    )
+    for problem in parsed.problems:
+        report(
+            f"  {problem.severity}: {problem.sheet} row {problem.row or '-'} column {problem.column or '-'}: "
+            f"{problem.message}"
+        )
+    if result.missing:
+        report(
+            f"  In the tracker but not in the file (retire them if they are finished with): "
+            f"{', '.join(a.ref for a in result.missing)}"
+        )
+
+
+def _import(parsed, file_name: str, content: bytes, *, plan_id: int | None, dry_run: bool, user_id=None):
+    from wsoa.models import Plan
+    from wsoa.services.imports import file_hash, import_parsed_plan
+
+    if plan_id is not None:
+        plan = db.session.get(Plan, plan_id)
+        if plan is None:
+            raise click.ClickException(f"There is no plan {plan_id}")
+    else:
+        plan = db.session.scalars(select(Plan).where(Plan.title == parsed.title)).first() if parsed.title else None
+    result = import_parsed_plan(
+        parsed, file_name=file_name, content_hash=file_hash(content), plan=plan, dry_run=dry_run, user_id=user_id
+    )
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+@click.command("load-demo")
+def load_demo_command() -> None:
+    """Load the demo plan (the Shropshire WSoA workbook under imports/demo) and demo users, once."""
+    from wsoa.services.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+    db.session.commit()

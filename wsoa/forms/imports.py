@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+NEW_PLAN = "new"
+
+
+class UploadPlanForm(FlaskForm):
+    workbook = FileField(
+        "Excel workbook (.xlsx)",
+        widget=GovFileInput(),
+        description="The action plan as your area keeps it. Nothing is saved until you confirm the preview.",
+        validators=[InputRequired(message="Select the Excel workbook to import")],
+    )
+    target = SelectField("Import into", widget=GovSelect(), validate_choice=True)
+    submit = SubmitField("Preview the import", widget=GovSubmitInput())
+
+    def validate_workbook(self, field):
+        name = (field.data.filename or "").lower() if field.data else ""
+        if name.endswith(".xls"):
+            raise ValidationError("The file is an old-style .xls workbook: save it as .xlsx in Excel and try again")
+        if not name.endswith((".xlsx", ".xlsm")):
+            raise ValidationError("The selected file must be an Excel workbook (.xlsx)")
+
+
+class ConfirmImportForm(FlaskForm):
+    target = HiddenField()
+    submit = SubmitField("Confirm and import", widget=GovSubmitInput())

@@ -1,0 +1,142 @@
+"""The plan's structure: plan → priority → outcome → action."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wsoa.extensions import db
+from wsoa.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from wsoa.models.kpi import Kpi
+    from wsoa.models.progress import ProgressUpdate, ReviewPeriod
+    from wsoa.models.roles import Role
+
+PLAN_KINDS = {
+    "written_statement_of_action": "Written statement of action",
+    "accelerated_progress_plan": "Accelerated progress plan",
+    "priority_action_plan": "Priority action plan",
+    "strategic_plan": "SEND strategic plan",
+    "audit_learning": "Audit learning plan",
+}
+PLAN_STATUSES = ("draft", "active", "closed")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Plan(db.Model):
+    __tablename__ = "plan"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PLAN_KINDS), name="kind_allowed"),
+        CheckConstraint(_in("status", PLAN_STATUSES), name="status_allowed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), default="written_statement_of_action")
+    title: Mapped[str] = mapped_column(String(300))
+    area: Mapped[str | None] = mapped_column(String(120))
+    inspection_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    priorities: Mapped[list["Priority"]] = relationship(
+        back_populates="plan", order_by="Priority.position", lazy="raise", cascade="all, delete-orphan"
+    )
+    review_periods: Mapped[list["ReviewPeriod"]] = relationship(
+        back_populates="plan", order_by="ReviewPeriod.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return PLAN_KINDS.get(self.kind, self.kind)
+
+
+class Priority(db.Model):
+    __tablename__ = "priority"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    lead_role: Mapped[str | None] = mapped_column(String(80))
+    accountable_role: Mapped[str | None] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="priorities", lazy="raise")
+    outcomes: Mapped[list["Outcome"]] = relationship(
+        back_populates="priority", order_by="Outcome.position", lazy="raise", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list["Action"]] = relationship(
+        back_populates="priority", order_by="Action.position", lazy="raise", cascade="all, delete-orphan"
+    )
+    kpis: Mapped[list["Kpi"]] = relationship(
+        back_populates="priority", order_by="Kpi.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class Outcome(db.Model):
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    priority: Mapped[Priority] = relationship(back_populates="outcomes", lazy="raise")
+
+
+class Action(db.Model):
+    """An action in the plan. Its identity is its id: printed refs repeat in real plans."""
+
+    __tablename__ = "action"
+    __table_args__ = (Index("ix_action_plan_ref", "plan_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(20))
+    section: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(Text)
+    # The completion date as written, and what could be derived from it (wsoa.domain.timeframes).
+    due_text: Mapped[str | None] = mapped_column(String(300))
+    due_start: Mapped[date | None]
+    due_end: Mapped[date | None] = mapped_column(index=True)
+    due_ongoing: Mapped[bool] = mapped_column(default=False)
+    due_recurring: Mapped[str | None] = mapped_column(String(40))
+    due_note: Mapped[str | None] = mapped_column(String(300))
+    due_problem: Mapped[str | None] = mapped_column(String(300))
+    lead: Mapped[str | None] = mapped_column(String(120))
+    partners: Mapped[str | None] = mapped_column(Text)
+    resources: Mapped[str | None] = mapped_column(Text)
+    success_criteria: Mapped[str | None] = mapped_column(Text)
+    # Cells of the imported row that no field claimed: kept, and shown on the action page.
+    extra_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Incremented by every progress update or edit; a stale form is refused rather than overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    priority: Mapped[Priority] = relationship(back_populates="actions", lazy="raise")
+    outcome: Mapped[Outcome | None] = relationship(lazy="raise")
+    updates: Mapped[list["ProgressUpdate"]] = relationship(
+        back_populates="action", order_by="ProgressUpdate.id", lazy="raise", cascade="all, delete-orphan"
+    )
+    lead_roles: Mapped[list["Role"]] = relationship(secondary="action_lead", lazy="raise", order_by="Role.code")
+
+
+class ActionLead(db.Model):
+    """The glossary roles named in an action's lead text ("DoP/DCS" → DoP, DCS), kept for filtering and permissions."""
+
+    __tablename__ = "action_lead"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), primary_key=True, index=True)

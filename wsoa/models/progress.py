@@ -1,0 +1,72 @@
+"""Review periods and the append-only history of progress updates."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wsoa.domain.rag import RAG_VALUES
+from wsoa.extensions import db
+from wsoa.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from wsoa.models.plan import Action, Plan
+    from wsoa.models.users import User
+
+UPDATE_SOURCES = ("app", "import", "demo")
+
+
+def _rag_check(column: str) -> CheckConstraint:
+    allowed = ", ".join(repr(v) for v in RAG_VALUES)
+    return CheckConstraint(f"{column} IS NULL OR {column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class ReviewPeriod(db.Model):
+    __tablename__ = "review_period"
+    __table_args__ = (UniqueConstraint("plan_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    label: Mapped[str] = mapped_column(String(60))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    board_date: Mapped[date | None]
+    is_current: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped["Plan"] = relationship(back_populates="review_periods", lazy="raise")
+
+
+class ProgressUpdate(db.Model):
+    """One lead's report on one action for one period. Never edited or deleted: the latest is the current state."""
+
+    __tablename__ = "progress_update"
+    __table_args__ = (
+        _rag_check("rag"),
+        _rag_check("confidence"),
+        CheckConstraint(f"source IN ({', '.join(repr(s) for s in UPDATE_SOURCES)})", name="source_allowed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    review_period_id: Mapped[int | None] = mapped_column(ForeignKey("review_period.id"), index=True)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    confidence: Mapped[str | None] = mapped_column(String(10))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    risks: Mapped[str | None] = mapped_column(Text)
+    revised_due_text: Mapped[str | None] = mapped_column(String(300))
+    revised_due_end: Mapped[date | None]
+    revised_due_reason: Mapped[str | None] = mapped_column(Text)
+    revised_due_agreed_by: Mapped[str | None] = mapped_column(String(200))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10), default="app")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    action: Mapped["Action"] = relationship(back_populates="updates", lazy="raise")
+    review_period: Mapped[ReviewPeriod | None] = relationship(lazy="raise")
+    author: Mapped["User | None"] = relationship(lazy="raise")

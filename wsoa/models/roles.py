@@ -1,0 +1,39 @@
+"""The key-roles glossary: leads are roles, not people, and who holds a role changes over time."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wsoa.extensions import db
+from wsoa.models.types import UTCDateTime, utcnow
+
+
+class Role(db.Model):
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    person: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    holders: Mapped[list["RoleHolder"]] = relationship(
+        back_populates="role", order_by="RoleHolder.started_at", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class RoleHolder(db.Model):
+    """Who held a role and when, so reports as at a past period name the person who held it then."""
+
+    __tablename__ = "role_holder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
+    person: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role: Mapped[Role] = relationship(back_populates="holders", lazy="raise")

@@ -1,0 +1,51 @@
+"""People who sign in, and the glossary roles they hold."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wsoa.extensions import db
+from wsoa.models.roles import Role
+from wsoa.models.types import UTCDateTime, utcnow
+
+LEVELS = ("admin", "editor", "lead", "viewer")
+
+user_role = Table(
+    "user_role",
+    db.metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(f"level IN ({', '.join(repr(v) for v in LEVELS)})", name="level_allowed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(10), default="viewer")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_role, lazy="selectin", order_by=Role.code)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+class SignInFailure(db.Model):
+    """Failed sign-ins, counted per account and per address to throttle guessing."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

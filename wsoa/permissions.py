@@ -1,0 +1,59 @@
+"""The one permission check every route carries, and what each level may do."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from wsoa.extensions import login_manager
+
+F = TypeVar("F", bound=Callable)
+
+# Which permission levels hold each capability. Object-level rules (a lead may update only the actions whose
+# lead role they hold) are checked by `can_update_action`, on top of the capability.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view": frozenset({"admin", "editor", "lead", "viewer"}),
+    "update_progress": frozenset({"admin", "editor", "lead"}),
+    "edit_actions": frozenset({"admin", "editor"}),
+    "edit_structure": frozenset({"admin"}),
+    "import_plans": frozenset({"admin"}),
+    "manage_periods": frozenset({"admin"}),
+    "manage_users": frozenset({"admin"}),
+    "view_audit": frozenset({"admin"}),
+    "record_kpi_values": frozenset({"admin", "editor", "lead"}),
+    "edit_kpis": frozenset({"admin", "editor"}),
+    "change_own_password": frozenset({"admin", "editor", "lead", "viewer"}),
+}
+PUBLIC = "public"
+
+
+def requires(capability: str) -> Callable[[F], F]:
+    """Refuse the view unless the signed-in user's level holds `capability` (`PUBLIC`: anyone)."""
+    if capability != PUBLIC and capability not in CAPABILITIES:
+        raise ValueError(f"Unknown capability {capability!r}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if capability != PUBLIC:
+                if not current_user.is_authenticated:
+                    return login_manager.unauthorized()
+                if not has_capability(current_user.level, capability):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_capability = capability  # read by the route audit test
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def has_capability(level: str | None, capability: str) -> bool:
+    return level in CAPABILITIES.get(capability, frozenset())
+
+
+def user_can(capability: str) -> bool:
+    """For templates: show a link only to those who may follow it."""
+    return current_user.is_authenticated and has_capability(current_user.level, capability)

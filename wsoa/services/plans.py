@@ -1,0 +1,359 @@
+"""Reads for the browsing pages. Each function issues a fixed number of queries whatever the plan's size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
+from wsoa.domain.leads import describe_lead
+from wsoa.domain.rag import add_distributions, rag_distribution
+from wsoa.extensions import db
+from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
+from wsoa.services.queries import latest_revised_due_ids, latest_update_ids, people_by_code, with_latest_update
+
+
+class NotFound(LookupError):
+    pass
+
+
+def get_or_none(model, object_id: int):
+    return db.session.get(model, object_id)
+
+
+@dataclass
+class PriorityRow:
+    priority: Priority
+    lead_display: str
+    distribution: dict[str, int]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.distribution.values())
+
+
+@dataclass
+class PlanOverview:
+    plan: Plan
+    rows: list[PriorityRow]
+    totals: dict[str, int]
+    overdue: int
+    current_period: ReviewPeriod | None
+
+    @property
+    def action_count(self) -> int:
+        return sum(self.totals.values())
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    priorities: int
+    actions: int
+
+
+def list_plans() -> list[PlanSummary]:
+    priority_counts = select(Priority.plan_id, func.count(Priority.id).label("n")).group_by(Priority.plan_id).subquery()
+    action_counts = (
+        select(Action.plan_id, func.count(Action.id).label("n"))
+        .where(Action.retired_at.is_(None))
+        .group_by(Action.plan_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Plan, func.coalesce(priority_counts.c.n, 0), func.coalesce(action_counts.c.n, 0))
+        .outerjoin(priority_counts, priority_counts.c.plan_id == Plan.id)
+        .outerjoin(action_counts, action_counts.c.plan_id == Plan.id)
+        .order_by(Plan.created_at.desc(), Plan.id.desc())
+    )
+    return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]
+
+
+def action_states(plan_id: int) -> list[tuple[int, ActionState]]:
+    """(priority id, state) for every live action in the plan: one query."""
+    latest = latest_update_ids()
+    revision = latest_revised_due_ids()
+    latest_update = ProgressUpdate.__table__.alias("lu")
+    revised_update = ProgressUpdate.__table__.alias("ru")
+    rows = db.session.execute(
+        select(Action.priority_id, latest_update.c.rag, Action.due_end, revised_update.c.revised_due_end)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
+        .outerjoin(revision, revision.c.action_id == Action.id)
+        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
+    )
+    return [(priority_id, ActionState(rag, due, revised)) for priority_id, rag, due, revised in rows]
+
+
+def plan_overview(plan_id: int, today: date) -> PlanOverview:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(plan_id)
+    priorities = db.session.scalars(
+        select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+    ).all()
+    states_by_priority: dict[int, list[ActionState]] = defaultdict(list)
+    for priority_id, state in action_states(plan_id):
+        states_by_priority[priority_id].append(state)
+    people = people_by_code()
+    rows = [
+        PriorityRow(
+            priority=priority,
+            lead_display=describe_lead(priority.lead_role, people),
+            distribution=rag_distribution(s.rag for s in states_by_priority[priority.id]),
+            overdue=sum(is_overdue(s, today) for s in states_by_priority[priority.id]),
+        )
+        for priority in priorities
+    ]
+    return PlanOverview(
+        plan=plan,
+        rows=rows,
+        totals=add_distributions(row.distribution for row in rows),
+        overdue=sum(row.overdue for row in rows),
+        current_period=current_period(plan_id),
+    )
+
+
+def current_period(plan_id: int) -> ReviewPeriod | None:
+    return db.session.scalars(
+        select(ReviewPeriod)
+        .where(ReviewPeriod.plan_id == plan_id)
+        .order_by(ReviewPeriod.is_current.desc(), ReviewPeriod.position.desc(), ReviewPeriod.id.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    latest: ProgressUpdate | None
+    lead_display: str
+    overdue: bool
+    due_soon: bool = False
+    revised_due_end: date | None = None
+    latest_period_label: str | None = None
+
+    @property
+    def rag(self) -> str | None:
+        return self.latest.rag if self.latest else None
+
+
+@dataclass
+class ActionGroup:
+    outcome: Outcome | None
+    section: str | None
+    rows: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass
+class PriorityPage:
+    priority: Priority
+    plan: Plan
+    lead_display: str
+    outcomes: list[Outcome]
+    kpis: list[Kpi]
+    groups: list[ActionGroup]
+    distribution: dict[str, int]
+
+
+def _action_rows(query, today: date, people: dict[str, str | None]) -> list[ActionRow]:
+    rows = []
+    for action, latest, period_label, revised_due_end in db.session.execute(with_latest_update(query, Action)):
+        state = ActionState(latest.rag if latest else None, action.due_end, revised_due_end)
+        rows.append(
+            ActionRow(
+                action=action,
+                latest=latest,
+                lead_display=describe_lead(action.lead, people),
+                overdue=is_overdue(state, today),
+                due_soon=is_due_soon(state, today),
+                revised_due_end=revised_due_end,
+                latest_period_label=period_label,
+            )
+        )
+    return rows
+
+
+def priority_page(priority_id: int, today: date) -> PriorityPage:
+    priority = db.session.scalars(
+        select(Priority).options(selectinload(Priority.plan)).where(Priority.id == priority_id)
+    ).first()
+    if priority is None:
+        raise NotFound(priority_id)
+    outcomes = db.session.scalars(
+        select(Outcome).where(Outcome.priority_id == priority_id).order_by(Outcome.position, Outcome.id)
+    ).all()
+    kpis = db.session.scalars(select(Kpi).where(Kpi.priority_id == priority_id).order_by(Kpi.position, Kpi.id)).all()
+    people = people_by_code()
+    rows = _action_rows(
+        select(Action)
+        .where(Action.priority_id == priority_id, Action.retired_at.is_(None))
+        .order_by(Action.position, Action.id),
+        today,
+        people,
+    )
+    return PriorityPage(
+        priority=priority,
+        plan=priority.plan,
+        lead_display=describe_lead(priority.lead_role, people),
+        outcomes=list(outcomes),
+        kpis=list(kpis),
+        groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
+        distribution=rag_distribution(row.rag for row in rows),
+    )
+
+
+def group_by_outcome_and_section(rows: list[ActionRow], outcomes: dict[int, Outcome]) -> list[ActionGroup]:
+    """Consecutive runs of actions under the same outcome and section, in plan order."""
+    groups: list[ActionGroup] = []
+    for row in rows:
+        outcome = outcomes.get(row.action.outcome_id) if row.action.outcome_id else None
+        if not groups or groups[-1].outcome is not outcome or groups[-1].section != row.action.section:
+            groups.append(ActionGroup(outcome=outcome, section=row.action.section))
+        groups[-1].rows.append(row)
+    return groups
+
+
+@dataclass
+class ActionDetail:
+    action: Action
+    updates: list[ProgressUpdate]
+    lead_display: str
+    lead_roles: list[Role]
+    overdue: bool
+
+    @property
+    def latest(self) -> ProgressUpdate | None:
+        return self.updates[0] if self.updates else None
+
+    @property
+    def latest_revision(self) -> ProgressUpdate | None:
+        return next((u for u in self.updates if u.revised_due_end or u.revised_due_text), None)
+
+
+def action_detail(action_id: int, today: date) -> ActionDetail:
+    action = db.session.scalars(
+        select(Action)
+        .options(
+            selectinload(Action.priority).selectinload(Priority.plan),
+            selectinload(Action.outcome),
+            selectinload(Action.lead_roles),
+            selectinload(Action.updates).options(
+                selectinload(ProgressUpdate.review_period), selectinload(ProgressUpdate.author)
+            ),
+        )
+        .where(Action.id == action_id)
+    ).first()
+    if action is None:
+        raise NotFound(action_id)
+    updates = sorted(action.updates, key=lambda u: u.id, reverse=True)
+    latest = updates[0] if updates else None
+    revised = next((u.revised_due_end for u in updates if u.revised_due_end), None)
+    state = ActionState(latest.rag if latest else None, action.due_end, revised, action.retired_at is not None)
+    return ActionDetail(
+        action=action,
+        updates=updates,
+        lead_display=describe_lead(action.lead, people_by_code()),
+        lead_roles=list(action.lead_roles),
+        overdue=is_overdue(state, today),
+    )
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    priority: int | None = None
+    lead: str | None = None
+    rag: str | None = None  # red/amber/green/blue/none
+    overdue: bool = False
+    due_before: date | None = None
+
+    def is_empty(self) -> bool:
+        return self == ActionFilters()
+
+
+@dataclass
+class ActionListPage:
+    plan: Plan
+    rows: list[ActionRow]
+    total: int
+    page: int
+    per_page: int
+    priorities: list[Priority]
+    lead_codes: list[str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def action_list(
+    plan_id: int, filters: ActionFilters, today: date, page: int = 1, per_page: int = 100
+) -> ActionListPage:
+    """The filterable list across the plan; overdue uses the revised date when one was agreed."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(plan_id)
+    latest = latest_update_ids()
+    revision = latest_revised_due_ids()
+    latest_update = ProgressUpdate.__table__.alias("flu")
+    revised_update = ProgressUpdate.__table__.alias("fru")
+    effective_due = func.coalesce(revised_update.c.revised_due_end, Action.due_end)
+    ids = (
+        select(Action.id)
+        .join(Priority, Priority.id == Action.priority_id)
+        .outerjoin(latest, latest.c.action_id == Action.id)
+        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
+        .outerjoin(revision, revision.c.action_id == Action.id)
+        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
+    )
+    if filters.priority is not None:
+        ids = ids.where(Priority.number == filters.priority)
+    if filters.lead:
+        ids = ids.where(
+            Action.id.in_(
+                select(ActionLead.action_id).join(Role, Role.id == ActionLead.role_id).where(Role.code == filters.lead)
+            )
+        )
+    if filters.rag == "none":
+        ids = ids.where(latest_update.c.rag.is_(None))
+    elif filters.rag:
+        ids = ids.where(latest_update.c.rag == filters.rag)
+    if filters.overdue:
+        # The same rule as wsoa.domain.actions.is_overdue, in SQL so the page can count and paginate.
+        ids = ids.where(effective_due < today, func.coalesce(latest_update.c.rag, "") != "blue")
+    if filters.due_before:
+        ids = ids.where(effective_due < filters.due_before)
+    ids = ids.subquery()
+    total = db.session.scalar(select(func.count()).select_from(ids))
+    people = people_by_code()
+    rows = _action_rows(
+        select(Action)
+        .join(ids, ids.c.id == Action.id)
+        .join(Priority, Priority.id == Action.priority_id)
+        .order_by(Priority.position, Priority.number, Action.position, Action.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page),
+        today,
+        people,
+    )
+    priorities = db.session.scalars(
+        select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+    ).all()
+    return ActionListPage(
+        plan=plan,
+        rows=rows,
+        total=total or 0,
+        page=page,
+        per_page=per_page,
+        priorities=list(priorities),
+        lead_codes=sorted(people, key=str.casefold),
+    )
+
+
+def glossary() -> list[Role]:
+    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code)))

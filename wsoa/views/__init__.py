@@ -1,0 +1,10 @@
+"""Blueprints, one module per feature."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from wsoa.views import actions, admin, audit_log, auth, imports, kpis, periods, plans, reports, updates, users
+
+    for module in (auth, plans, actions, admin, updates, periods, users, audit_log, kpis, imports, reports):
+        app.register_blueprint(module.bp)

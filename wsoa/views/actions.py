@@ -1,0 +1,20 @@
+"""One action: every field and its full history."""
+
+from flask import Blueprint, abort, render_template
+
+from wsoa.clock import today
+from wsoa.permissions import requires
+from wsoa.services import plans as plan_service
+
+bp = Blueprint("actions", __name__)
+
+
+@bp.route("/actions/<int:action_id>")
+@requires("view")
+def show(action_id: int):
+    """Every field of the action and its update history, newest first."""
+    try:
+        detail = plan_service.action_detail(action_id, today())
+    except plan_service.NotFound:
+        abort(404)
+    return render_template("actions/show.html", detail=detail, plan=detail.action.priority.plan)

@@ -1,0 +1,5 @@
+"""Managing who can sign in and what they may do."""
+
+from flask import Blueprint
+
+bp = Blueprint("users", __name__)
