@@ -40,9 +40,11 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     from wsoa.cli import register_commands
     from wsoa.errors import register_error_handlers
     from wsoa.formatting import register_filters
+    from wsoa.security import register_security_headers
     from wsoa.views import register_blueprints
 
     register_filters(app)
+    register_security_headers(app)
     register_auth(app)
     register_blueprints(app)
     register_error_handlers(app)
