@@ -1,0 +1,224 @@
+"""The plan as it stood at the end of a review period, computed from the append-only history.
+
+Reports are built only from a snapshot, so the report for a past period is the same whenever it is generated:
+an update counts for period P when it was recorded for P or an earlier period (by the periods' order); updates
+recorded with no period count when they were made on or before P's end date.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from wsoa.domain.actions import ActionState, is_overdue
+from wsoa.domain.rag import SEVERITY_ORDER, Rag, rag_distribution
+
+UK = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    id: int
+    label: str
+    position: int
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    id: int
+    ref: str
+    priority: int
+    title: str
+    lead: str | None = None
+    due_text: str | None = None
+    due_end: date | None = None
+    retired_at: datetime | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    id: int
+    action_id: int
+    period_id: int | None
+    created_at: datetime
+    rag: str | None = None
+    narrative: str | None = None
+    next_steps: str | None = None
+    risks: str | None = None
+    evidence: str | None = None
+    confidence: str | None = None
+    revised_due_text: str | None = None
+    revised_due_end: date | None = None
+    revised_due_reason: str | None = None
+    author: str | None = None
+
+
+class Change(StrEnum):
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    UNCHANGED = "unchanged"
+    NEWLY_COMPLETE = "newly complete"
+    NEWLY_RATED = "newly rated"
+
+
+@dataclass(frozen=True)
+class Slip:
+    old_due: date | None
+    new_due: date | None
+    new_due_text: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ActionAtPeriod:
+    action: ActionRecord
+    latest: UpdateRecord | None  # the latest update counted as at the period
+    updated_this_period: bool
+    effective_due: date | None
+    overdue: bool
+    previous_rag: str | None
+    change: Change
+    slip: Slip | None  # the completion date moved in this period
+
+    @property
+    def rag(self) -> str | None:
+        return self.latest.rag if self.latest else None
+
+
+@dataclass
+class PlanSnapshot:
+    period: PeriodRecord
+    previous: PeriodRecord | None
+    as_at: date | None
+    actions: list[ActionAtPeriod] = field(default_factory=list)
+
+    def for_priority(self, number: int) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if a.action.priority == number]
+
+    def distribution(self, priority: int | None = None) -> dict[str, int]:
+        rows = self.actions if priority is None else self.for_priority(priority)
+        return rag_distribution(a.rag for a in rows)
+
+    def changes(self, priority: int | None = None) -> dict[str, int]:
+        rows = self.actions if priority is None else self.for_priority(priority)
+        counts = {change.value: 0 for change in Change}
+        for row in rows:
+            counts[row.change.value] += 1
+        return counts
+
+    @property
+    def exceptions(self) -> list[ActionAtPeriod]:
+        """Red then amber actions, worst first, in plan order within each rating."""
+        severity = {rag: rank for rank, rag in enumerate(SEVERITY_ORDER)}
+        flagged = [a for a in self.actions if a.rag in (Rag.RED, Rag.AMBER)]
+        return sorted(flagged, key=lambda a: (severity[a.rag], a.action.position, a.action.id))
+
+    @property
+    def slipped(self) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if a.slip is not None]
+
+    @property
+    def overdue(self) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if a.overdue]
+
+    @property
+    def not_updated(self) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if not a.updated_this_period]
+
+    @property
+    def completed_this_period(self) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if a.change == Change.NEWLY_COMPLETE]
+
+
+def _rank(rag: str | None) -> int | None:
+    return {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}.get(rag) if rag else None
+
+
+def compare(previous: str | None, current: str | None) -> Change:
+    """How an action's rating moved between two periods."""
+    if current == Rag.BLUE and previous != Rag.BLUE:
+        return Change.NEWLY_COMPLETE
+    if previous is None:
+        return Change.NEWLY_RATED if current is not None else Change.UNCHANGED
+    if current is None or _rank(current) == _rank(previous):
+        return Change.UNCHANGED
+    return Change.IMPROVED if _rank(current) > _rank(previous) else Change.WORSENED
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UK).astimezone(UTC)
+
+
+def _counted(update: UpdateRecord, period: PeriodRecord, positions: dict[int, int]) -> bool:
+    if update.period_id is not None:
+        return positions.get(update.period_id, 10**9) <= period.position
+    return period.end is not None and update.created_at <= _end_of_day(period.end)
+
+
+def _latest_by_action(updates: Iterable[UpdateRecord], period: PeriodRecord | None, positions) -> dict[int, list]:
+    by_action: dict[int, list[UpdateRecord]] = {}
+    if period is None:
+        return by_action
+    for update in sorted(updates, key=lambda u: u.id):
+        if _counted(update, period, positions):
+            by_action.setdefault(update.action_id, []).append(update)
+    return by_action
+
+
+def _effective_due(action: ActionRecord, history: Sequence[UpdateRecord]) -> date | None:
+    revised = next((u.revised_due_end for u in reversed(history) if u.revised_due_end), None)
+    return revised or action.due_end
+
+
+def take_snapshot(
+    *,
+    actions: Iterable[ActionRecord],
+    updates: Sequence[UpdateRecord],
+    periods: Sequence[PeriodRecord],
+    period_id: int,
+    compare_with_id: int | None = None,
+) -> PlanSnapshot:
+    """The plan as it stood at the end of `period_id`, compared with `compare_with_id` (default: the period before)."""
+    ordered = sorted(periods, key=lambda p: (p.position, p.id))
+    positions = {p.id: p.position for p in ordered}
+    period = next(p for p in ordered if p.id == period_id)
+    if compare_with_id is not None:
+        previous = next(p for p in ordered if p.id == compare_with_id)
+    else:
+        earlier = [p for p in ordered if p.position < period.position]
+        previous = earlier[-1] if earlier else None
+    now = _latest_by_action(updates, period, positions)
+    before = _latest_by_action(updates, previous, positions)
+    as_at = period.end
+    snapshot = PlanSnapshot(period=period, previous=previous, as_at=as_at)
+    live = [a for a in actions if a.retired_at is None or (as_at and a.retired_at > _end_of_day(as_at))]
+    for action in sorted(live, key=lambda a: (a.position, a.id)):
+        history = now.get(action.id, [])
+        history_before = before.get(action.id, [])
+        latest = history[-1] if history else None
+        previous_latest = history_before[-1] if history_before else None
+        effective_due = _effective_due(action, history)
+        state = ActionState(latest.rag if latest else None, action.due_end, effective_due)
+        in_period = [u for u in history if u.period_id == period.id]
+        slip = None
+        old_due = _effective_due(action, history_before)
+        moved = [u for u in in_period if u.revised_due_end and u.revised_due_end != old_due]
+        if moved:
+            slip = Slip(old_due, moved[-1].revised_due_end, moved[-1].revised_due_text, moved[-1].revised_due_reason)
+        snapshot.actions.append(
+            ActionAtPeriod(
+                action=action,
+                latest=latest,
+                updated_this_period=bool(in_period),
+                effective_due=effective_due,
+                overdue=as_at is not None and is_overdue(state, as_at),
+                previous_rag=previous_latest.rag if previous_latest else None,
+                change=compare(previous_latest.rag if previous_latest else None, latest.rag if latest else None),
+                slip=slip,
+            )
+        )
+    return snapshot
