@@ -1,10 +1,11 @@
 """Error pages in the service's style; never a stack trace."""
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from wsoa.extensions import db
+from wsoa.extensions import db, login_manager
 
 TEMPLATED_CODES = {400, 403, 404, 405, 413, 500, 503}
 
@@ -28,6 +29,16 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         template = f"errors/{code}.html" if code in TEMPLATED_CODES else "errors/generic.html"
         return render_template(template, error=error), code
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: DBAPIError):
+        # The database restarted or cannot be reached: the transaction is rolled back, so nothing was half-saved.
+        db.session.rollback()
+        g.database_unavailable = True
+        # Flask-Login loads the user for every template; with no database, render the page as signed out.
+        g._login_user = login_manager.anonymous_user()
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        return render_template("errors/503.html", error=ServiceUnavailable()), 503
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from wsoa.extensions import login_manager
@@ -56,4 +56,6 @@ def has_capability(level: str | None, capability: str) -> bool:
 
 def user_can(capability: str) -> bool:
     """For templates: show a link only to those who may follow it."""
+    if g.get("database_unavailable"):
+        return False
     return current_user.is_authenticated and has_capability(current_user.level, capability)
