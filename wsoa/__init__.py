@@ -1,5 +1,7 @@
 """WSoA tracker: the app factory."""
 
+from pathlib import Path
+
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -12,6 +14,8 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     # GOV.UK Frontend's compiled CSS refers to /assets/fonts and /assets/images, so static files live at /assets.
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
     app.config.from_object(config if config is not None else config_from_environment())
+    # The default SQLite database and pending uploads live in the instance folder.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from wsoa.extensions import csrf, db, login_manager, migrate
 

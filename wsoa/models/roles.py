@@ -13,7 +13,7 @@ class Role(db.Model):
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)  # some glossary rows name a group, not a code
     title: Mapped[str | None] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(120))
     person: Mapped[str | None] = mapped_column(String(200))

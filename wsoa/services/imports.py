@@ -193,9 +193,12 @@ def _merge(parsed, *, file_name: str, content_hash: str, user_id: int | None, pl
 
 
 def _merge_roles(parsed_roles, result: ImportResult) -> dict[str, Role]:
-    roles = {role.code: role for role in db.session.scalars(select(Role))}
+    """Glossary entries by code; rows without a code (a group such as "SEND Advocacy Groups") by their title."""
+    existing = list(db.session.scalars(select(Role)))
+    roles = {role.code: role for role in existing if role.code}
+    untitled = {role.title: role for role in existing if not role.code and role.title}
     for position, parsed in enumerate(parsed_roles):
-        role = roles.get(parsed.code)
+        role = roles.get(parsed.code) if parsed.code else untitled.get(parsed.title)
         if role is None:
             role = Role(
                 code=parsed.code,
@@ -207,7 +210,10 @@ def _merge_roles(parsed_roles, result: ImportResult) -> dict[str, Role]:
             db.session.add(role)
             db.session.flush()
             db.session.add(RoleHolder(role_id=role.id, person=parsed.person))
-            roles[parsed.code] = role
+            if parsed.code:
+                roles[parsed.code] = role
+            else:
+                untitled[parsed.title] = role
             result.created_roles += 1
             continue
         # A glossary in an older workbook must not undo a hand-over recorded in the tracker: only fill gaps.
@@ -381,8 +387,9 @@ def _append_updates(new_actions, existing_actions, periods, batch, result: Impor
     """Add the file's progress entries that the tracker does not already hold, oldest period first."""
     known: set[tuple[int, int | None, str | None, str | None]] = set()
     if existing_actions:
-        known = set(
-            db.session.execute(
+        known = {
+            tuple(row)
+            for row in db.session.execute(
                 select(
                     ProgressUpdate.action_id,
                     ProgressUpdate.review_period_id,
@@ -391,8 +398,8 @@ def _append_updates(new_actions, existing_actions, periods, batch, result: Impor
                 )
                 .join(Action, Action.id == ProgressUpdate.action_id)
                 .where(Action.plan_id == batch.plan_id)
-            ).tuples()
-        )
+            )
+        }
     rows = []
     for action_id, parsed in [*new_actions, *((a.id, p) for a, p in existing_actions)]:
         for update in parsed.updates:

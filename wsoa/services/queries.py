@@ -44,4 +44,4 @@ def with_latest_update(query: Select, action_entity) -> Select:
 
 def people_by_code() -> dict[str, str | None]:
     """The glossary as {code: current holder}, for showing who a lead code is."""
-    return dict(db.session.execute(select(Role.code, Role.person)).all())
+    return dict(db.session.execute(select(Role.code, Role.person).where(Role.code.is_not(None))).all())

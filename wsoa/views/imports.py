@@ -11,6 +11,8 @@ from werkzeug.utils import secure_filename
 from wsoa.extensions import db
 from wsoa.forms import select_choices
 from wsoa.forms.imports import NEW_PLAN, ConfirmImportForm, UploadPlanForm
+from wsoa.importing.problems import WorkbookUnreadable
+from wsoa.importing.workbook import read_workbook
 from wsoa.models import Plan
 from wsoa.permissions import requires
 from wsoa.reports.plan_workbook import plan_workbook
@@ -38,9 +40,6 @@ def _target_plan(target: str | None) -> Plan | None:
 @requires("import_plans")
 def upload():
     """Upload a workbook and see what importing it would do."""
-    from wsoa.importing.problems import WorkbookUnreadable
-    from wsoa.importing.workbook import read_workbook
-
     form = UploadPlanForm()
     plans = db.session.scalars(select(Plan).order_by(Plan.title)).all()
     form.target.choices = select_choices([(NEW_PLAN, "A new plan"), *((str(p.id), p.title) for p in plans)])
@@ -76,8 +75,6 @@ def upload():
 @requires("import_plans")
 def confirm(digest: str, file_name: str):
     """Import the previewed workbook for real, in one transaction."""
-    from wsoa.importing.workbook import read_workbook
-
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)

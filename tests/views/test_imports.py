@@ -1,0 +1,94 @@
+"""Importing through the web: upload, preview (nothing written), confirm."""
+
+from io import BytesIO
+
+from sqlalchemy import func, select
+
+from config import IMPORTS_DIR
+from tests.conftest import csrf_token_from, normalise_spaces, page_of
+from wsoa.extensions import db
+from wsoa.models import Action, ImportBatch, Plan
+
+SAMPLE = (IMPORTS_DIR / "demo" / "shropshire-wsoa.xlsx").read_bytes()
+
+
+def upload(client, content: bytes, name: str = "shropshire.xlsx", target: str = "new"):
+    token = csrf_token_from(client.get("/plans/import").get_data(as_text=True))
+    return client.post(
+        "/plans/import",
+        data={"workbook": (BytesIO(content), name), "target": target, "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_preview_shows_what_will_change_and_writes_nothing(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, SAMPLE))
+    assert page.select_one("h1").text.startswith("Check the import of shropshire.xlsx")
+    first_priority = normalise_spaces(page.select("main table")[0].select("tbody tr")[0])
+    assert first_priority.endswith("15 0 0 9")  # 15 new actions, 9 with Nov 20 progress
+    problems = [normalise_spaces(row) for row in page.select("main table")[1].select("tbody tr")]
+    assert "Warning Priority 2 30 A Duplicate action ref 2.4.1 (rows 29 and 30): both actions are kept." in problems
+    assert "Completion Date due" in normalise_spaces(page)
+    assert (count(Plan), count(Action), count(ImportBatch)) == (0, 0, 0)
+
+
+def test_confirm_imports_the_previewed_file(client, login_as):
+    login_as("admin")
+    preview = upload(client, SAMPLE)
+    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    response = client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
+    assert response.status_code == 302
+    assert count(Action) == 66
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.file_name == "shropshire.xlsx"
+    assert batch.user_id is not None
+    overview = page_of(client.get(response.headers["Location"]))
+    assert "Imported shropshire.xlsx: 66 actions added" in normalise_spaces(overview)
+
+
+def test_a_file_that_is_not_a_workbook_gets_a_field_error(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, b"ref,action\n1.1.1,Review\n", name="plan.xlsx"))
+    assert page.title.text.startswith("Error: ")
+    assert (
+        "The file could not be read: it is not an Excel workbook (.xlsx)"
+        in page.select_one(".govuk-error-summary").text
+    )
+    assert count(Plan) == 0
+
+
+def test_an_xls_file_is_refused_by_name_with_advice(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, b"anything", name="plan.xls"))
+    assert "save it as .xlsx" in page.select_one(".govuk-error-summary").text
+
+
+def test_only_admins_may_import(client, login_as):
+    login_as("editor")
+    assert client.get("/plans/import").status_code == 403
+    assert upload_without_page(client).status_code in (400, 403)
+
+
+def upload_without_page(client):
+    return client.post(
+        "/plans/import", data={"workbook": (BytesIO(SAMPLE), "x.xlsx")}, content_type="multipart/form-data"
+    )
+
+
+def test_anyone_signed_in_can_download_the_plan_as_excel(client, login_as):
+    login_as("admin")
+    preview = upload(client, SAMPLE)
+    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
+    plan = db.session.scalar(select(Plan))
+    response = client.get(f"/plans/{plan.id}/export.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    from wsoa.importing.workbook import read_workbook
+
+    assert len(read_workbook(response.data).actions) == 66
