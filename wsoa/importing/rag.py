@@ -131,7 +131,13 @@ def fill_rgb(fill, theme: list[tuple[int, int, int]]) -> tuple[int, int, int] | 
 def rag_from_fill(fill, theme: list[tuple[int, int, int]]) -> str | None:
     """The rating whose reference colours are nearest the fill, if any is near enough."""
     rgb = fill_rgb(fill, theme)
-    if rgb is None or max(rgb) - min(rgb) < 48:
+    return None if rgb is None else _nearest_rating(rgb)
+
+
+@cache
+def _nearest_rating(rgb: tuple[int, int, int]) -> str | None:
+    # Cached: a workbook uses a handful of fill colours across thousands of cells.
+    if max(rgb) - min(rgb) < 48:
         return None  # white, greys and black are formatting, not ratings
     best_rating, best_distance = None, float("inf")
     for rating, references in REFERENCE_COLOURS.items():

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
@@ -355,12 +355,13 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
             new_rows.append((parsed, values))
             result.priorities[parsed.priority].created += 1
 
-    # One multi-row INSERT for new actions rather than an ORM round trip per row: large plans import in seconds.
+    # Multi-row Core INSERTs for new actions rather than an ORM object per row: large plans import in seconds.
     new_ids = []
     if new_rows:
+        table = Action.__table__
         new_ids = list(
             db.session.scalars(
-                insert(Action).returning(Action.id, sort_by_parameter_order=True), [values for _, values in new_rows]
+                table.insert().returning(table.c.id, sort_by_parameter_order=True), [values for _, values in new_rows]
             )
         )
     _append_updates(
@@ -371,10 +372,11 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         result,
     )
     relink_leads(
-        [(action_id, parsed.lead) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)]
-        + [(action.id, parsed.lead) for action, parsed in to_update],
+        [(action_id, parsed.lead) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)],
         roles,
+        new_actions=True,
     )
+    relink_leads([(action.id, parsed.lead) for action, parsed in to_update], roles)
     result.missing = [
         action
         for actions in existing_by_ref.values()
@@ -423,4 +425,4 @@ def _append_updates(new_actions, existing_actions, periods, batch, result: Impor
             )
             result.priorities[parsed.priority].new_updates += 1
     if rows:
-        db.session.execute(insert(ProgressUpdate), rows)
+        db.session.execute(ProgressUpdate.__table__.insert(), rows)
