@@ -16,6 +16,7 @@ F = TypeVar("F", bound=Callable)
 CAPABILITIES: dict[str, frozenset[str]] = {
     "view": frozenset({"admin", "editor", "lead", "viewer"}),
     "update_progress": frozenset({"admin", "editor", "lead"}),
+    "update_any_progress": frozenset({"admin", "editor"}),  # beyond their own roles' actions: see can_update_action
     "edit_actions": frozenset({"admin", "editor"}),
     "edit_structure": frozenset({"admin"}),
     "import_plans": frozenset({"admin"}),
@@ -59,3 +60,12 @@ def user_can(capability: str) -> bool:
     if g.get("database_unavailable"):
         return False
     return current_user.is_authenticated and has_capability(current_user.level, capability)
+
+
+def can_update_action(user, lead_role_ids) -> bool:
+    """Admins and editors may update any action; a lead only those led by a role they hold; viewers none."""
+    if not getattr(user, "is_authenticated", False) or not has_capability(user.level, "update_progress"):
+        return False
+    if has_capability(user.level, "update_any_progress"):
+        return True
+    return not {role.id for role in user.roles}.isdisjoint(lead_role_ids)

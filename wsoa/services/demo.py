@@ -36,6 +36,10 @@ def load_demo() -> list[str]:
     for email, name, level, roles in DEMO_USERS:
         if find_user_by_email(email) is None:
             create_user(email=email, name=name, level=level, password=DEMO_PASSWORD, role_codes=list(roles))
+    from wsoa.services.demo_updates import add_demo_review_period  # the second period of illustrative updates
+
+    if added := add_demo_review_period(plan):
+        lines.append(added)
     lines.append(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     lines.extend(
         f"  {level:<7} {email}{' (holds ' + ', '.join(roles) + ')' if roles else ''}"

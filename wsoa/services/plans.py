@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
+from wsoa.domain.honesty import HonestyFlag
 from wsoa.domain.leads import describe_lead
 from wsoa.domain.rag import add_distributions, rag_distribution
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
+from wsoa.services.honesty import PeriodProgress, action_flags, period_progress
 from wsoa.services.queries import latest_revised_due_ids, latest_update_ids, people_by_code, with_latest_update
 
 
@@ -42,6 +44,7 @@ class PlanOverview:
     totals: dict[str, int]
     overdue: int
     current_period: ReviewPeriod | None
+    progress: PeriodProgress | None = None  # the current period's updates and honesty flags
 
     @property
     def action_count(self) -> int:
@@ -115,6 +118,7 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
         totals=add_distributions(row.distribution for row in rows),
         overdue=sum(row.overdue for row in rows),
         current_period=current_period(plan_id),
+        progress=period_progress(plan_id, today),
     )
 
 
@@ -158,6 +162,7 @@ class PriorityPage:
     kpis: list[Kpi]
     groups: list[ActionGroup]
     distribution: dict[str, int]
+    progress: PeriodProgress | None = None  # the current period's updates and honesty flags
 
 
 def _action_rows(query, today: date, people: dict[str, str | None]) -> list[ActionRow]:
@@ -204,6 +209,7 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         kpis=list(kpis),
         groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
         distribution=rag_distribution(row.rag for row in rows),
+        progress=period_progress(priority.plan_id, today, priority_id=priority_id),
     )
 
 
@@ -225,6 +231,7 @@ class ActionDetail:
     lead_display: str
     lead_roles: list[Role]
     overdue: bool
+    flags: list[HonestyFlag] = field(default_factory=list)  # honesty checks on its current state
 
     @property
     def latest(self) -> ProgressUpdate | None:
@@ -260,6 +267,7 @@ def action_detail(action_id: int, today: date) -> ActionDetail:
         lead_display=describe_lead(action.lead, people_by_code()),
         lead_roles=list(action.lead_roles),
         overdue=is_overdue(state, today),
+        flags=action_flags(action, updates, today),
     )
 
 

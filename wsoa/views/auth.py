@@ -32,7 +32,9 @@ def sign_in():
         if user is not None:
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            # Leads land on their own actions unless they were sent here from another page.
+            target = request.args.get("next") or (url_for("updates.my_actions") if user.level == "lead" else None)
+            return redirect(safe_next(target))
         form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
     return render_template("auth/sign_in.html", form=form)
 
