@@ -89,9 +89,7 @@ def test_the_update_form_can_be_completed_with_the_keyboard_alone(page, server_u
 
 def test_a_lead_cannot_open_another_leads_update_form(page, server_url, lead_plan):
     sign_in(page, server_url, "lead@example.org", PASSWORD)
-    other = db.session.execute(
-        db.select(db.text("id")).select_from(db.text("action")).where(db.text("ref = '1.1.9'"))
-    ).scalar()
+    other = db.session.execute(db.text("select id from action where ref = '1.1.9'")).scalar()
     response = page.goto(f"{server_url}/actions/{other}/update")
     assert response.status == 403
     expect(page.get_by_role("heading", name="You do not have permission to do this")).to_be_visible()
