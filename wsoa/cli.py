@@ -23,7 +23,7 @@ def cli() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, import_plan_command, load_demo_command):
+    for command in (create_user_command, import_plan_command, load_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -114,3 +114,28 @@ def load_demo_command() -> None:
     for line in load_demo():
         click.echo(line)
     db.session.commit()
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write every plan, its full history, users and audit trail to one JSON file."""
+    from wsoa.services.backup import backup
+
+    path.write_text(backup(), encoding="utf-8")
+    click.echo(f"Backed up to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def restore_command(path: Path) -> None:
+    """Load a backup made by `wsoa backup` into an empty, migrated database."""
+    from wsoa.services.backup import RestoreRefused, restore
+
+    try:
+        counts = restore(path.read_text(encoding="utf-8"))
+    except RestoreRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"Not restored: {refused}") from None
+    db.session.commit()
+    click.echo(f"Restored {sum(counts.values())} rows from {path}")
