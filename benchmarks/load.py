@@ -1,0 +1,243 @@
+"""Load: 50 simulated leads sign in, browse and save updates against gunicorn on PostgreSQL, on loopback only.
+
+Starts its own database (a new PostgreSQL database on 127.0.0.1), loads the demo plan, creates the leads, serves
+the app with gunicorn (several workers) and drives it from this process with one thread per lead for a bounded
+time. Prints throughput, p50/p95/p99 latency per page and errors, then checks in the database that every update
+the server acknowledged is stored exactly once.
+
+    .venv/bin/python benchmarks/load.py            # 50 leads, 30 s
+    LOAD_USERS=20 LOAD_SECONDS=10 .venv/bin/python benchmarks/load.py
+"""
+
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import psycopg
+
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+PG_ADMIN = os.environ.get("LOAD_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "load-test-password"
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+FIELD = re.compile(r'name="(version|seen_update)"[^>]*value="([^"]*)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wsoa(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [str(BIN / "wsoa"), *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def prepare(env: dict) -> list[tuple[str, list[int]]]:
+    """Migrate, load the demo plan, and create the leads, each holding one of the plan's lead roles."""
+    wsoa(env, "db", "upgrade")
+    wsoa(env, "load-demo")
+    from sqlalchemy import select
+
+    from config import Development
+    from wsoa import create_app
+    from wsoa.extensions import db
+    from wsoa.models import ActionLead, Role
+    from wsoa.services.users import create_user
+
+    config = Development()
+    config.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+    leads = []
+    with create_app(config).app_context():
+        actions_by_role = {}
+        for role in db.session.scalars(select(Role).where(Role.code.is_not(None))):
+            ids = list(db.session.scalars(select(ActionLead.action_id).where(ActionLead.role_id == role.id)))
+            if ids:
+                actions_by_role[role.code] = ids
+        codes = sorted(actions_by_role)
+        for n in range(USERS):
+            code = codes[n % len(codes)]
+            email = f"lead{n}@load.example"
+            create_user(email=email, name=f"Load lead {n}", level="lead", password=PASSWORD, role_codes=[code])
+            leads.append((email, actions_by_role[code]))
+        db.session.commit()
+        db.engine.dispose()
+    return leads
+
+
+class Lead(threading.Thread):
+    def __init__(self, base: str, email: str, action_ids: list[int], deadline: float, results):
+        super().__init__(daemon=True)
+        self.base, self.email, self.action_ids, self.deadline, self.results = base, email, action_ids, deadline, results
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, page: str, path: str, data: dict | None = None) -> str | None:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        started = time.perf_counter()
+        try:
+            request = urllib.request.Request(self.base + path, data=body)  # noqa: S310  (our own loopback server)
+            with self.opener.open(request, timeout=30) as response:
+                text = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            text, status = error.read().decode(errors="replace"), error.code
+        except OSError as error:
+            self.results["errors"].append((page, repr(error)))
+            return None
+        self.results["latency"][page].append(time.perf_counter() - started)
+        if status >= 400:
+            self.results["errors"].append((page, status))
+            return None
+        return text
+
+    def run(self) -> None:
+        page = self.request("sign-in form", "/sign-in")
+        token = _csrf(page)
+        if (
+            self.request("sign in", "/sign-in", {"email": self.email, "password": PASSWORD, "csrf_token": token})
+            is None
+        ):
+            return
+        while time.monotonic() < self.deadline:
+            self.request("my actions", "/my-actions")
+            action_id = random.choice(self.action_ids)
+            self.request("action page", f"/actions/{action_id}")
+            form = self.request("update form", f"/actions/{action_id}/update")
+            if form is None:
+                continue
+            fields = dict(FIELD.findall(form))
+            marker = f"load-{uuid.uuid4()}"
+            saved = self.request(
+                "save update",
+                f"/actions/{action_id}/update",
+                {
+                    "csrf_token": _csrf(form),
+                    "version": fields.get("version", ""),
+                    "seen_update": fields.get("seen_update", ""),
+                    "rag": random.choice(["green", "amber"]),
+                    "confidence": "none",
+                    "narrative": marker,
+                    "next_steps": "Keep going",
+                    "risks": "None known",
+                },
+            )
+            if saved is not None and "saved for" in saved:
+                self.results["acknowledged"].append(marker)
+            elif saved is not None and "someone else changed this action" in saved:
+                self.results["refused_stale"] += 1
+
+
+def _csrf(html: str | None) -> str:
+    match = CSRF.search(html or "")
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    database = f"wsoa_load_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex, "WSOA_ENV": "development"}
+    server = None
+    try:
+        leads = prepare(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                str(WORKERS),
+                "--threads",
+                "4",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "wsoa:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/sign-in", timeout=1)  # noqa: S310  (our own loopback server)
+                break
+            except OSError:
+                time.sleep(0.1)
+        results = {"latency": defaultdict(list), "errors": [], "acknowledged": [], "refused_stale": 0}
+        started = time.monotonic()
+        deadline = started + SECONDS
+        threads = [Lead(base, email, ids, deadline, results) for email, ids in leads]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=SECONDS + 60)
+        elapsed = time.monotonic() - started
+        total = sum(len(v) for v in results["latency"].values())
+        print(f"{len(leads)} leads, {WORKERS} gunicorn workers on PostgreSQL, {elapsed:.1f} s")
+        print(f"requests: {total}, throughput {total / elapsed:.1f} requests/s, errors: {len(results['errors'])}")
+        print(f"{'page':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        for page, values in results["latency"].items():
+            print(
+                f"{page:<16}{len(values):>7}{percentile(values, 0.5) * 1000:>9.0f}"
+                f"{percentile(values, 0.95) * 1000:>9.0f}{percentile(values, 0.99) * 1000:>9.0f}"
+            )
+        everything = [v for values in results["latency"].values() for v in values]
+        print(
+            f"all pages: p50 {statistics.median(everything) * 1000:.0f} ms, p95 {percentile(everything, 0.95) * 1000:.0f} ms"
+        )
+        print(
+            f"saves refused because another lead saved first (shown to the user, nothing lost): {results['refused_stale']}"
+        )
+        with psycopg.connect(url.replace("+psycopg", "")) as connection:
+            stored = dict(
+                connection.execute(
+                    "SELECT narrative, COUNT(*) FROM progress_update WHERE narrative LIKE 'load-%' GROUP BY narrative"
+                ).fetchall()
+            )
+        acknowledged = results["acknowledged"]
+        lost = [m for m in acknowledged if m not in stored]
+        duplicated = [m for m, n in stored.items() if n > 1]
+        unacknowledged = [m for m in stored if m not in set(acknowledged)]
+        print(
+            f"updates acknowledged: {len(acknowledged)}, stored: {len(stored)}, lost: {len(lost)}, "
+            f"duplicated: {len(duplicated)}, stored but not acknowledged: {len(unacknowledged)}"
+        )
+        for error in results["errors"][:10]:
+            print("error:", error)
+        if results["errors"] or lost or duplicated:
+            sys.exit(1)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
