@@ -92,3 +92,23 @@ def test_anyone_signed_in_can_download_the_plan_as_excel(client, login_as):
     from wsoa.importing.workbook import read_workbook
 
     assert len(read_workbook(response.data).actions) == 66
+
+
+def test_an_upload_over_the_size_limit_gets_the_file_too_large_page(client, login_as, app):
+    login_as("admin")
+    token = csrf_token_from(client.get("/plans/import").get_data(as_text=True))
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    boundary = "wsoa-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="workbook"; filename="big.xlsx"\r\n\r\n'
+        ).encode()
+        + b"PK"
+        + b"0" * (limit + 1)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.post("/plans/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    page = page_of(response, status=413)
+    assert page.select_one("h1").text == "The file is too large"
+    assert count(Plan) == 0
