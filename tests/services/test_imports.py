@@ -140,3 +140,13 @@ def test_exported_cells_that_look_like_formulas_stay_text(database):
     assert risky, "the test data reached the export"
     assert all(cell.data_type == "s" for cell in risky)
     assert all(cell.quotePrefix for cell in risky)
+
+
+def test_long_cells_are_stored_whole_on_every_database(database):
+    long_due = "Dec 20 (" + "subject to funding being agreed by the partnership board " * 8 + ")"
+    long_lead = "DCS / DoP / " + "Head of Service for Children with Disabilities and their families, " * 3
+    rows = [[1, "1.1.1", "Review", long_due, long_lead, None, None, None]]
+    import_bytes(save(flat_plan(rows)))
+    action = db.session.scalar(select(Action))
+    assert (action.due_text, action.lead) == (long_due, long_lead.strip())
+    assert len(action.due_note) > 300

@@ -102,17 +102,18 @@ class Action(db.Model):
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
     outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id"), index=True)
     ref: Mapped[str] = mapped_column(String(20))
-    section: Mapped[str | None] = mapped_column(String(300))
+    section: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     # The completion date as written, and what could be derived from it (wsoa.domain.timeframes).
-    due_text: Mapped[str | None] = mapped_column(String(300))
+    # Text, not a bounded string: councils write whole sentences in these cells and nothing may be cut off.
+    due_text: Mapped[str | None] = mapped_column(Text)
     due_start: Mapped[date | None]
     due_end: Mapped[date | None] = mapped_column(index=True)
     due_ongoing: Mapped[bool] = mapped_column(default=False)
     due_recurring: Mapped[str | None] = mapped_column(String(40))
-    due_note: Mapped[str | None] = mapped_column(String(300))
-    due_problem: Mapped[str | None] = mapped_column(String(300))
-    lead: Mapped[str | None] = mapped_column(String(120))
+    due_note: Mapped[str | None] = mapped_column(Text)
+    due_problem: Mapped[str | None] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
     partners: Mapped[str | None] = mapped_column(Text)
     resources: Mapped[str | None] = mapped_column(Text)
     success_criteria: Mapped[str | None] = mapped_column(Text)

@@ -56,7 +56,7 @@ class ProgressUpdate(db.Model):
     narrative: Mapped[str | None] = mapped_column(Text)
     next_steps: Mapped[str | None] = mapped_column(Text)
     risks: Mapped[str | None] = mapped_column(Text)
-    revised_due_text: Mapped[str | None] = mapped_column(String(300))
+    revised_due_text: Mapped[str | None] = mapped_column(Text)
     revised_due_end: Mapped[date | None]
     revised_due_reason: Mapped[str | None] = mapped_column(Text)
     revised_due_agreed_by: Mapped[str | None] = mapped_column(String(200))
