@@ -17,7 +17,17 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: a council workbook is well under this
     MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # from sign-in, however active
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)  # signed out after this long without a request
+    SET_PASSWORD_LINK_LIFETIME = timedelta(hours=72)
+    # Set-password links are also emailed when MAIL_SERVER is set (they are always shown to the admin).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -36,6 +46,7 @@ class Test(Config):
     SECRET_KEY = "test-secret"  # noqa: S105  (tests only; production reads the environment)
     SQLALCHEMY_DATABASE_URI = os.environ.get("WSOA_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    MAIL_SERVER = None  # tests that email links configure a fake server themselves
 
 
 class Production(Config):

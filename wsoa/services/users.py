@@ -1,4 +1,6 @@
-"""Accounts: creation, passwords, sign-in checks."""
+"""Accounts: creation, editing, passwords and sign-in checks."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -7,9 +9,15 @@ from wsoa.extensions import db
 from wsoa.models import Role, User
 from wsoa.models.types import utcnow
 from wsoa.models.users import LEVELS
+from wsoa.services import audit
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
 
 
 class UserProblem(ValueError):
+    """A problem the person can fix, tied to a form field."""
+
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
@@ -24,9 +32,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
 
 
+def check_new_password(password: str, *, field: str = "password") -> None:
+    """The one password rule: long enough to resist guessing (NCSC: length, not complexity)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserProblem(field, f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserProblem(field, f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer")
+
+
 def create_user(
     *, email: str, name: str, level: str, password: str | None = None, role_codes: list[str] | None = None
 ) -> User:
+    """Create a user without an audit event (test data and the demo); people use `add_user`."""
     if level not in LEVELS:
         raise UserProblem("level", f"Level must be one of {', '.join(LEVELS)}")
     if find_user_by_email(email):
@@ -35,7 +52,7 @@ def create_user(
     if password:
         user.password_hash = generate_password_hash(password)
     if role_codes:
-        user.roles = list(db.session.scalars(select(Role).where(Role.code.in_(role_codes))))
+        user.roles = _roles_by_code(role_codes)
     db.session.add(user)
     db.session.flush()
     return user
@@ -58,3 +75,115 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user.last_signed_in_at = utcnow()
     return user
+
+
+# --- managing users (admins) -------------------------------------------------------------------------------------
+
+USER_FIELDS = ["name", "email", "level", "active"]
+
+
+def _roles_by_code(role_codes: list[str]) -> list[Role]:
+    if not role_codes:
+        return []
+    return list(db.session.scalars(select(Role).where(Role.code.in_(role_codes)).order_by(Role.code)))
+
+
+def _snapshot(user: User) -> dict:
+    return {**audit.snapshot(user, USER_FIELDS), "roles": sorted(role.code or "" for role in user.roles)}
+
+
+def list_users() -> list[User]:
+    """Everyone who can or could sign in: active first, then by name (roles loaded in one more query)."""
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), func.lower(User.name), User.id)))
+
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id in a URL would be a database error, not a 404
+
+
+def get_user(user_id: int) -> User | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
+    return db.session.get(User, user_id)
+
+
+def glossary_roles() -> list[Role]:
+    """Roles a user can hold: glossary rows with a code, in glossary order."""
+    return list(db.session.scalars(select(Role).where(Role.code.is_not(None)).order_by(Role.position, Role.code)))
+
+
+def add_user(
+    *,
+    email: str,
+    name: str,
+    level: str,
+    role_codes: list[str],
+    actor_id: int | None,
+    password: str | None = None,
+) -> User:
+    """Create a user and record who did it; they set their own password through a link unless one is given."""
+    if password is not None:
+        check_new_password(password)
+    user = create_user(email=email, name=name, level=level, password=password, role_codes=role_codes)
+    audit.record(
+        event="user.created",
+        entity=user,
+        summary=f"User {user.name} ({user.email}) created as {user.level}",
+        user_id=actor_id,
+        after=_snapshot(user),
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class UserValues:
+    name: str
+    email: str
+    level: str
+    role_codes: list[str]
+    active: bool
+
+
+def _other_active_admins(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.level == "admin", User.active.is_(True), User.id != user_id)
+    )
+
+
+def edit_user(user: User, values: UserValues, *, actor_id: int | None) -> bool:
+    """Change a user's details, level, roles held or whether they can sign in; returns whether anything changed.
+
+    Users are never deleted, so their name stays on what they wrote; and the service always keeps an active admin.
+    """
+    if values.level not in LEVELS:
+        raise UserProblem("level", "Select a permission level")
+    email = normalise_email(values.email)
+    if email != user.email:
+        clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email, User.id != user.id))
+        if clash is not None:
+            raise UserProblem("email", f"A user with the email address {email} already exists")
+    stays_admin = values.level == "admin" and values.active
+    if user.level == "admin" and user.active and not stays_admin and _other_active_admins(user.id) == 0:
+        field = "active" if not values.active else "level"
+        who = "you are" if user.id == actor_id else f"{user.name} is"
+        raise UserProblem(
+            field, f"You cannot do this because {who} the only active admin. Make someone else an admin first"
+        )
+    before_roles = sorted(role.code or "" for role in user.roles)
+    changes = audit.apply_changes(
+        user, {"name": " ".join(values.name.split()), "email": email, "level": values.level, "active": values.active}
+    )
+    roles = _roles_by_code(values.role_codes)
+    after_roles = sorted(role.code or "" for role in roles)
+    if after_roles != before_roles:
+        user.roles = roles
+        changes["roles"] = (before_roles, after_roles)
+    if changes:
+        db.session.flush()
+        audit.record(
+            event="user.edited",
+            entity=user,
+            summary=f"User {user.name} ({user.email}) changed: {', '.join(changes)}",
+            user_id=actor_id,
+            changes=changes,
+        )
+    return bool(changes)

@@ -1,25 +1,86 @@
-"""Signing in and out."""
+"""Signing in and out, session expiry, changing a password and setting one from a link."""
 
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_url, login_user, logout_user
 
 from wsoa.extensions import db
-from wsoa.forms.auth import SignInForm
+from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
-from wsoa.services.users import authenticate
+from wsoa.services import accounts
+from wsoa.services.users import UserProblem
 
 bp = Blueprint("auth", __name__)
+
+SIGNED_IN_AT = "signed_in_at"
+LAST_ACTIVE = "last_active"
+FINGERPRINT = "password_fingerprint"
+_UNSAFE_CHARACTERS = frozenset("\\") | {chr(code) for code in range(33)} | {chr(127)}
 
 
 def safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site: never an open redirect."""
-    if target:
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines from URLs, so a path with a
+    # backslash, whitespace or control character is never followed.
+    if target and target.startswith("/") and not target.startswith("//") and _UNSAFE_CHARACTERS.isdisjoint(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("plans.index")
+
+
+def _start_session(user) -> None:
+    """A fresh session (nothing from before sign-in carries over) that expires however it is used."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = time.time()
+    session[SIGNED_IN_AT] = now
+    session[LAST_ACTIVE] = now
+    session[FINGERPRINT] = accounts.session_fingerprint(user)
+
+
+def _end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def _signed_out(reason: str):
+    """End the session and say why; a page that needs signing in goes straight to sign-in (one message, not two)."""
+    _end_session()
+    flash(reason, "info")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "required_capability", PUBLIC) == PUBLIC:
+        return None
+    return redirect(login_url("auth.sign_in", next_url=request.url if request.method == "GET" else None))
+
+
+@bp.before_app_request
+def expire_sessions():
+    """Sign out a session that has been idle too long, is older than its lifetime, or predates a password change."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    now = time.time()
+    idle = current_app.config.get("SESSION_IDLE_TIMEOUT", timedelta(hours=2)).total_seconds()
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    last_active, signed_in_at = session.get(LAST_ACTIVE), session.get(SIGNED_IN_AT)
+    if not isinstance(last_active, int | float) or not isinstance(signed_in_at, int | float):
+        _end_session()
+        return None
+    if now - last_active > idle:
+        return _signed_out("You were signed out because you had not used the service for a while. Sign in again.")
+    if now - signed_in_at > lifetime:
+        hours = int(lifetime // 3600)
+        return _signed_out(f"You were signed out because you signed in more than {hours} hours ago. Sign in again.")
+    # Loading the user here costs nothing extra: every signed-in page loads them anyway.
+    if current_user.is_authenticated and not accounts.session_is_current(current_user, session.get(FINGERPRINT)):
+        return _signed_out("You were signed out because your password was changed. Sign in with your new password.")
+    if now - last_active > 60:  # rewrite the cookie at most once a minute
+        session[LAST_ACTIVE] = now
+    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -28,14 +89,17 @@ def sign_in():
     """Sign in with email and password."""
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
+        try:
+            user = accounts.sign_in(form.email.data, form.password.data, address=request.remote_addr)
+        except accounts.SignInRefused as refused:
+            db.session.commit()  # the failure counts towards the limits even though nothing else is saved
+            form.email.errors = [*form.email.errors, refused.message]
+        else:
+            _start_session(user)
             db.session.commit()
             # Leads land on their own actions unless they were sent here from another page.
             target = request.args.get("next") or (url_for("updates.my_actions") if user.level == "lead" else None)
             return redirect(safe_next(target))
-        form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -43,6 +107,48 @@ def sign_in():
 @requires(PUBLIC)
 def sign_out():
     """Sign out and forget the session."""
-    logout_user()
+    _end_session()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/change-password", methods=["GET", "POST"])
+@requires("change_own_password")
+def change_password():
+    """Change your own password: the current one, then the new one twice."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+            )
+        except UserProblem as problem:
+            getattr(form, problem.field).errors.append(problem.message)
+        else:
+            db.session.commit()
+            session[FINGERPRINT] = accounts.session_fingerprint(current_user)  # this session stays; others end
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("plans.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def set_password(token: str):
+    """Set a password from the link an admin gave a new user (or a user who had forgotten theirs)."""
+    user = accounts.user_for_token(token)
+    if user is None:
+        return render_template("auth/link_expired.html"), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.set_password_from_token(token, form.new_password.data)
+        except UserProblem as problem:
+            form.new_password.errors.append(problem.message)
+        else:
+            if user is None:
+                return render_template("auth/link_expired.html"), 400
+            db.session.commit()
+            flash("Your password is set. Sign in with your email address and new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, user=user)

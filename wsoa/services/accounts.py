@@ -1,0 +1,199 @@
+"""Signing in safely: throttling failed attempts, set-password links, password changes and session fingerprints."""
+
+import hashlib
+import hmac
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import delete, or_, select
+from werkzeug.security import check_password_hash
+
+from wsoa.domain.throttling import ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLED_MESSAGE, longest_window, sign_in_allowed
+from wsoa.extensions import db
+from wsoa.models import SignInFailure, User
+from wsoa.models.types import utcnow
+from wsoa.services import audit
+from wsoa.services.users import UserProblem, authenticate, check_new_password, normalise_email, set_password
+
+# Never says which of the two was wrong, and is the same for an unknown, deactivated or password-less account.
+SIGN_IN_FAILED_MESSAGE = "Enter a correct email address and password"
+DEFAULT_LINK_LIFETIME = timedelta(hours=72)
+FORGET_FAILURES_AFTER = timedelta(days=1)
+
+
+class SignInRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- sign-in and throttling -----------------------------------------------------------------------------------
+
+
+def sign_in(email: str, password: str, *, address: str | None, now: datetime | None = None) -> User:
+    """The user for these credentials, or SignInRefused; failures are recorded (the caller commits either way)."""
+    now = now or utcnow()
+    email_key = normalise_email(email)[:254]
+    address_key = (address or "unknown")[:64]
+    since = now - longest_window(ACCOUNT_LIMIT, ADDRESS_LIMIT)
+    recent = db.session.execute(
+        select(SignInFailure.email, SignInFailure.address, SignInFailure.at).where(
+            SignInFailure.at > since, or_(SignInFailure.email == email_key, SignInFailure.address == address_key)
+        )
+    ).all()
+    allowed = sign_in_allowed(
+        account_failures=[row.at for row in recent if row.email == email_key],
+        address_failures=[row.at for row in recent if row.address == address_key],
+        now=now,
+    )
+    if not allowed:
+        # Refused before the password is checked, and not recorded: the wait ends 15 minutes after the last counted
+        # failure whatever is tried meanwhile, and says nothing about whether the account exists.
+        raise SignInRefused(THROTTLED_MESSAGE)
+    user = authenticate(email_key, password)
+    if user is None:
+        db.session.execute(delete(SignInFailure).where(SignInFailure.at < now - FORGET_FAILURES_AFTER))
+        db.session.add(SignInFailure(email=email_key, address=address_key, at=now))
+        db.session.flush()
+        raise SignInRefused(SIGN_IN_FAILED_MESSAGE)
+    # The owner got in: their account's count starts again (the address's does not, or signing in to one's own
+    # account would reset a guessing run against others).
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email_key))
+    return user
+
+
+# --- fingerprints of the current password ---------------------------------------------------------------------
+
+
+def _fingerprint(user: User, purpose: str) -> str:
+    """A keyed digest of the password hash: changes whenever the password does, reveals nothing about it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{purpose}:{user.id}:{user.password_hash or 'no password'}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def session_fingerprint(user: User) -> str:
+    """Kept in the session at sign-in: a password change or reset ends every other session."""
+    return _fingerprint(user, "session")
+
+
+def session_is_current(user: User, fingerprint: str | None) -> bool:
+    return fingerprint is not None and hmac.compare_digest(fingerprint, session_fingerprint(user))
+
+
+# --- set-password links ---------------------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
+
+
+def link_lifetime() -> timedelta:
+    return current_app.config.get("SET_PASSWORD_LINK_LIFETIME", DEFAULT_LINK_LIFETIME)
+
+
+def set_password_token(user: User) -> str:
+    """A token that expires, and works once: it carries a fingerprint of the password it replaces."""
+    return _serializer().dumps({"user": user.id, "fingerprint": _fingerprint(user, "set-password")})
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user this token was made for, if it is unexpired and their password has not changed since."""
+    try:
+        payload = _serializer().loads(token, max_age=int(link_lifetime().total_seconds()))
+    except BadData:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+        return None
+    user = db.session.get(User, payload["user"])
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(str(payload.get("fingerprint", "")), _fingerprint(user, "set-password")):
+        return None
+    return user
+
+
+def record_link_issued(user: User, *, actor_id: int | None) -> None:
+    """A new set-password link for an existing user (the token itself is never stored)."""
+    audit.record(
+        event="user.set_password_link_issued",
+        entity=user,
+        summary=f"Set-password link issued for {user.name} ({user.email})",
+        user_id=actor_id,
+    )
+
+
+def set_password_from_token(token: str, password: str) -> User | None:
+    """Set the password the link was for; None when the link has expired or been used."""
+    user = user_for_token(token)
+    if user is None:
+        return None
+    check_new_password(password)
+    set_password(user, password)
+    db.session.flush()
+    audit.record(
+        event="user.password_set",
+        entity=user,
+        summary=f"{user.name} ({user.email}) set their password from a link",
+        user_id=user.id,
+    )
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's own password, after checking the current one."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password):
+        raise UserProblem("current_password", "Your current password is not correct")
+    check_new_password(new_password, field="new_password")
+    if check_password_hash(user.password_hash, new_password):
+        raise UserProblem("new_password", "Your new password must be different from your current password")
+    set_password(user, new_password)
+    db.session.flush()
+    audit.record(
+        event="user.password_changed",
+        entity=user,
+        summary=f"{user.name} ({user.email}) changed their password",
+        user_id=user.id,
+    )
+
+
+# --- email ----------------------------------------------------------------------------------------------------
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def email_set_password_link(user: User, link: str) -> bool | None:
+    """Email the link where SMTP is configured: None when it is not, else whether the server accepted it."""
+    config = current_app.config
+    if not mail_configured():
+        return None
+    hours = int(link_lifetime().total_seconds() // 3600)
+    message = EmailMessage()
+    message["Subject"] = f"Set your password for the {config.get('SERVICE_NAME', 'WSoA tracker')}"
+    message["From"] = config.get("MAIL_SENDER") or f"no-reply@{config['MAIL_SERVER']}"
+    message["To"] = user.email
+    message.set_content(
+        f"Dear {user.name},\n\n"
+        f"An account has been set up for you on the {config.get('SERVICE_NAME', 'WSoA tracker')}.\n\n"
+        f"Set your password using this link:\n{link}\n\n"
+        f"The link works once and expires in {hours} hours. If it has expired, ask an admin for a new one.\n\n"
+        "If you were not expecting this email, you can ignore it.\n"
+    )
+    factory = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+    try:
+        with factory(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        current_app.logger.warning("Could not email a set-password link to user %s: %s", user.id, error)
+        return False
+    return True
