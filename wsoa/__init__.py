@@ -5,14 +5,24 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from config import TEMPLATES_DIR, Config, config_from_environment
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Ids past PostgreSQL's integer range cannot exist: such a URL is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: Config | type[Config] | None = None) -> Flask:
     """Build the app: configuration, extensions, templates, blueprints, error pages and CLI."""
     # GOV.UK Frontend's compiled CSS refers to /assets/fonts and /assets/images, so static files live at /assets.
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(config if config is not None else config_from_environment())
     # The default SQLite database and pending uploads live in the instance folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -129,7 +129,10 @@ def test_a_bad_filter_value_is_explained_not_an_error_page(client, login_as, sma
     assert page.title.text.startswith("Error: ")
 
 
-@pytest.mark.parametrize("path", ["/plans/999999", "/priorities/999999", "/actions/999999", "/plans/999999/actions"])
+@pytest.mark.parametrize(
+    "path",
+    ["/plans/999999", "/priorities/999999", "/actions/999999", "/plans/999999/actions", "/plans/99999999999999999999"],
+)
 def test_unknown_ids_get_the_services_404_page(client, login_as, path):
     login_as("viewer")
     page = page_of(client.get(path), status=404)

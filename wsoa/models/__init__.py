@@ -44,3 +44,13 @@ def _refuse_changes_to_history(session: Session, flush_context, instances) -> No
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnlyViolation(f"{type(obj).__name__} {obj.id} is history and cannot be changed")
+
+
+_APPEND_ONLY_TABLES = frozenset(model.__table__ for model in APPEND_ONLY)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes_to_history(state) -> None:
+    """The same rule for UPDATE and DELETE statements, which never pass through a flush."""
+    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) in _APPEND_ONLY_TABLES:
+        raise AppendOnlyViolation(f"{state.statement.table.name} is history and cannot be changed")
