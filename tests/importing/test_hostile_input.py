@@ -1,15 +1,20 @@
-"""Random and hostile input: the reader never lets an exception escape; every failure is a reported problem."""
+"""Files that are not workbooks, damaged, hostile or random: refused with one line, or read; never a crash."""
 
+import zipfile
 from datetime import datetime
+from io import BytesIO, StringIO
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tests.importing.workbooks import save
+from tests.importing.workbooks import flat_plan, save
+from wsoa.importing import workbook as workbook_module
 from wsoa.importing.problems import WorkbookUnreadable
 from wsoa.importing.workbook import read_workbook
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 HEADINGS = [
     "Ref",
@@ -97,3 +102,86 @@ def test_truncated_workbooks_are_refused_not_crashed(cut):
         read_workbook(content[: max(1, len(content) - cut)])
     except WorkbookUnreadable:
         pass
+
+
+def a_zip(members: dict[str, bytes]) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def refusal(source, **options) -> str:
+    with pytest.raises(WorkbookUnreadable) as refused:
+        read_workbook(source, **options)
+    reason = str(refused.value)
+    assert reason
+    assert "\n" not in reason
+    assert reason == refused.value.reason
+    return reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"ref,action\n1.1.1,Review\n", "looks like text or CSV"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "it is a PDF"),
+        (b"<html><table><tr><td>1.1.1</td></tr></table></html>", "web page"),
+        (OLE2 + b"\x00" * 600, "old-style .xls"),
+        (OLE2 + b"\x00" * 300 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 300, "password protected"),
+        (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+        (b"", "empty"),
+        (a_zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "not an Excel workbook"),
+        (a_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}), ".ods"),
+        (a_zip({"xl/workbook.bin": b"\x00", "[Content_Types].xml": b"<Types/>"}), ".xlsb"),
+        (a_zip({"xl/workbook.xml": b"<workbook/>"}), "could not be opened as an Excel workbook"),
+    ],
+)
+def test_files_that_are_not_readable_workbooks_are_refused_with_a_reason(content, reason):
+    assert reason in refusal(content)
+
+
+def test_a_truncated_real_workbook_is_refused():
+    content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
+
+    assert "damaged" in refusal(content[: len(content) // 2])
+
+
+def test_oversized_files_are_refused_before_they_are_read(tmp_path):
+    content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+
+    assert "larger than the 1 KB limit" in refusal(content, max_bytes=1024)
+    assert "larger than the 20 MB limit" in refusal(content + b"\x00" * (20 * 1024 * 1024))
+    assert "larger than" in refusal(path, max_bytes=1024)
+    assert "larger than" in refusal(BytesIO(content), max_bytes=1024)
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_sizes():
+    highly_compressed = a_zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * (8 * 1024 * 1024)})
+
+    assert len(highly_compressed) < 64 * 1024
+    assert "zip bomb" in refusal(highly_compressed)
+
+
+def test_a_workbook_expanding_past_the_total_limit_is_refused(monkeypatch):
+    content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
+    monkeypatch.setattr(workbook_module, "MAX_UNCOMPRESSED_BYTES", 1000)
+
+    assert "zip bomb" in refusal(content)
+
+
+def test_a_missing_path_or_a_text_stream_is_refused_not_raised(tmp_path):
+    assert "could not be opened" in refusal(tmp_path / "missing.xlsx")
+    assert "binary" in refusal(StringIO("ref,action"))
+
+
+def test_paths_bytes_and_binary_streams_read_the_same(tmp_path):
+    content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+
+    documents = [read_workbook(source).to_contract_dict() for source in (content, path, str(path), BytesIO(content))]
+    assert all(document == documents[0] for document in documents)

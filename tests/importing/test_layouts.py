@@ -1,75 +1,345 @@
-"""Workbooks laid out as other councils lay them out, read into the same plan."""
+"""Workbooks laid out as councils lay them out, each read into the plan a careful person would read."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-import pytest
+from openpyxl import Workbook
 
-from tests.importing.workbooks import flat_plan, save, solid
-from wsoa.importing.workbook import read_workbook
-
-
-def read(workbook):
-    return read_workbook(save(workbook))
+from tests.importing.workbooks import STANDARD_HEADINGS, cover_sheet, flat_plan, priority_sheet, read, solid
 
 
-def test_flat_sheet_with_priority_column_and_synonym_headings():
+def updates(action):
+    return [(u.period, u.rag, u.progress) for u in action.updates]
+
+
+def problems_at(parsed, row):
+    return [p for p in parsed.problems if p.row == row]
+
+
+# -- one sheet per priority ------------------------------------------------------------------------------------------
+
+
+def per_priority_workbook() -> Workbook:
+    workbook = Workbook()
+    cover_sheet(workbook, "Testshire Local Area Written Statement of Action")
+    sheet = priority_sheet(
+        workbook,
+        1,
+        "Weak strategic leadership",
+        outcomes=[["1.1", "Governance secures improvement"], ["1.2 Families are equal partners"]],
+        measures=["90% of families say they are heard", "No permanent exclusions from Sept 2021"],
+        rows=[
+            ["1.1", "Governance structure"],
+            ["1.1.1", "Refresh the terms of reference", "Dec 20", "DCS", "Board", "Officer time", "Signed off", "Done"],
+            [],
+            ["Co-Production"],
+            ["1.1.2", "• Recruit parents\r\n• Train them  ", "Sep 20 and ongoing", "PACC", None, None, None, None],
+            ["1.2 Co-production charter"],
+            ["1.2.1", "Write the charter", "Q3 2021/22", "NO", None, None, None, None],
+        ],
+    )
+    sheet.insert_rows(3)
+    sheet["A3"] = "Lead: DCS"
+    return workbook
+
+
+def test_one_sheet_per_priority_with_banner_outcomes_measures_and_section_rows():
+    parsed = read(per_priority_workbook())
+
+    assert parsed.title == "Testshire Local Area Written Statement of Action"
+    assert [(p.number, p.title, p.lead) for p in parsed.priorities] == [(1, "Weak strategic leadership", "DCS")]
+    assert [(o.ref, o.priority, o.text) for o in parsed.outcomes] == [
+        ("1.1", 1, "Governance secures improvement"),
+        ("1.2", 1, "Families are equal partners"),
+    ]
+    assert [k.text for k in parsed.kpis] == [
+        "90% of families say they are heard",
+        "No permanent exclusions from Sept 2021",
+    ]
+    assert [(a.ref, a.outcome, a.section) for a in parsed.actions] == [
+        ("1.1.1", "1.1", "Governance structure"),
+        ("1.1.2", "1.1", "Co-Production"),
+        ("1.2.1", "1.2", "Co-production charter"),
+    ]
+    assert parsed.problems == []
+
+
+def test_multi_line_cells_keep_inner_breaks_and_bullets_and_lose_only_their_ends():
+    second = read(per_priority_workbook()).actions[1]
+
+    assert second.title == "• Recruit parents\n• Train them"
+
+
+def test_contract_document_for_a_per_priority_sheet():
+    contract = read(per_priority_workbook()).to_contract_dict()
+
+    assert contract["actions"][0] == {
+        "ref": "1.1.1",
+        "priority": 1,
+        "outcome": "1.1",
+        "section": "Governance structure",
+        "title": "Refresh the terms of reference",
+        "due_text": "Dec 20",
+        "due_date": "2020-12-31",
+        "ongoing": False,
+        "lead": "DCS",
+        "partners": "Board",
+        "resources": "Officer time",
+        "success_criteria": "Signed off",
+        "updates": [{"period": "Nov 20", "rag": "blue", "progress": "Done"}],
+    }
+    assert (contract["actions"][1]["due_date"], contract["actions"][1]["ongoing"]) == ("2020-09-30", True)
+    assert contract["actions"][1]["updates"] == []
+    assert set(contract) == {"plan", "priorities", "outcomes", "actions", "kpis", "roles", "problems"}
+
+
+def test_outcomes_printed_with_another_priority_number_are_renumbered_and_reported():
+    workbook = Workbook()
+    priority_sheet(
+        workbook,
+        2,
+        "Health services' input",
+        outcomes=[["1.1 SEND is a health priority"], ["1.2 Plans include health"]],
+        rows=[["2.1.1", "Add SEND to the CCG plan", "Dec 20", "CC", None, None, None, None]],
+    )
+    parsed = read(workbook)
+
+    assert [(o.ref, o.printed_ref, o.priority) for o in parsed.outcomes] == [("2.1", "1.1", 2), ("2.2", "1.2", 2)]
+    assert parsed.actions[0].outcome == "2.1"
+    warning = problems_at(parsed, 4)[0]
+    assert (warning.severity, warning.sheet, warning.column) == ("warning", "Priority 2", "A")
+    assert "1.1-1.2" in warning.message
+
+
+# -- one flat sheet --------------------------------------------------------------------------------------------------
+
+
+def test_flat_sheet_with_priority_and_outcome_columns():
     parsed = read(
         flat_plan(
             [
-                ["Priority 1: Weak leadership", "1.1.1", "Review the strategy", "Dec 20", "DCS", "Board", "G", "Done"],
-                [2, "2.1.1", "Cut waiting times", "Q3 2021/22", "SALT SM", None, "Amber", "Slipping"],
-            ]
+                [
+                    "Priority 1: Weak leadership",
+                    "1.1 Governance works",
+                    "1.1.1",
+                    "Review the strategy",
+                    "Dec 20",
+                    "DCS",
+                ],
+                [None, "1.1 Governance works", "1.1.2", "Publish the strategy", "Mar 21", "DCS"],
+                [2, "Families wait less", "2.1.1", "Cut waiting times", "Q3 2021/22", "SALT SM"],
+                [2, "2.2", "2.2.1", "Report waiting times", "Ongoing", "SALT SM"],
+            ],
+            headings=["Priority", "Outcome", "Ref", "Action", "Deadline", "Owner"],
         )
     )
+
+    assert parsed.title == "Testshire WSoA"
     assert [(p.number, p.title) for p in parsed.priorities] == [(1, "Weak leadership"), (2, None)]
-    first, second = parsed.actions
-    assert (first.ref, first.priority, first.title, first.lead, first.partners) == (
-        "1.1.1",
-        1,
-        "Review the strategy",
-        "DCS",
-        "Board",
+    assert [(o.ref, o.priority, o.text) for o in parsed.outcomes] == [
+        ("1.1", 1, "Governance works"),
+        ("2.1", 2, "Families wait less"),
+    ]
+    assert [(a.ref, a.priority, a.outcome) for a in parsed.actions] == [
+        ("1.1.1", 1, "1.1"),
+        ("1.1.2", 1, "1.1"),
+        ("2.1.1", 2, "2.1"),
+        ("2.2.1", 2, None),
+    ]
+    assert [a.due.end for a in parsed.actions[:3]] == [date(2020, 12, 31), date(2021, 3, 31), date(2021, 12, 31)]
+    assert any("outcome 2.2" in p.message and p.row == 7 for p in parsed.problems)
+
+
+def test_a_priority_written_once_covers_the_rows_below_it():
+    parsed = read(
+        flat_plan(
+            [["Priority 3 - Waiting times", "W1", "Recruit therapists"], [None, "W2", "Open a clinic"]],
+            headings=["Priority", "Ref", "Action", "Deadline"],
+        )
     )
-    assert first.due.end.isoformat() == "2020-12-31"
-    assert second.due.end.isoformat() == "2021-12-31"
-    assert [(u.period, u.rag, u.progress) for u in first.updates] == [(None, "green", "Done")]
-    assert second.updates[0].rag == "amber"
-    assert parsed.column_mappings["Action plan"]["Deadline"] == "due"
+
+    assert [(a.ref, a.priority) for a in parsed.actions] == [("W1", 3), ("W2", 3)]
 
 
-def test_rag_from_fill_colour_alone_rgb_indexed_and_theme():
+def test_priority_banners_between_actions_on_a_flat_sheet():
+    parsed = read(
+        flat_plan(
+            [
+                ["Priority 1: Leadership"],
+                ["A1", "Review governance", "Dec 20"],
+                ["Priority 2: Health"],
+                ["H1", "Add SEND to the health plan", "Jan 21"],
+            ],
+            headings=["Ref", "Action", "Deadline"],
+        )
+    )
+
+    assert [(p.number, p.title) for p in parsed.priorities] == [(1, "Leadership"), (2, "Health")]
+    assert [(a.ref, a.priority) for a in parsed.actions] == [("A1", 1), ("H1", 2)]
+
+
+def test_a_sheet_with_no_priority_anywhere_becomes_one_priority_named_after_it():
+    workbook = flat_plan(
+        [["1", "Review governance", "Dec 20"], ["2", "Publish", "Jan 21"]], headings=["No.", "Action", "By when"]
+    )
+    parsed = read(workbook)
+
+    assert [(p.number, p.title) for p in parsed.priorities] == [(1, "Action plan")]
+    assert [(a.ref, a.priority, a.outcome) for a in parsed.actions] == [("1", 1, None), ("2", 1, None)]
+    assert len([p for p in parsed.problems if "no priority column" in p.message]) == 1
+
+
+# -- headings --------------------------------------------------------------------------------------------------------
+
+
+def test_header_synonyms_other_councils_use():
+    headings = ["No.", "What we will do", "By when", "Responsible lead", "Delivery partners", "Resource",
+                "Measure of success", "Update", "RAG status"]  # fmt: skip
+    parsed = read(
+        flat_plan(
+            [
+                [
+                    "4.2.1",
+                    "Train SENCOs",
+                    "Spring term 2021",
+                    "EIS M'gr",
+                    "Schools",
+                    "£5,000",
+                    "All trained",
+                    "Half done",
+                    "A",
+                ]
+            ],
+            headings=headings,
+        )
+    )
+
+    action = parsed.actions[0]
+    assert (action.ref, action.title, action.due_text, action.lead, action.partners) == (
+        "4.2.1",
+        "Train SENCOs",
+        "Spring term 2021",
+        "EIS M'gr",
+        "Schools",
+    )
+    assert (action.resources, action.success_criteria) == ("£5,000", "All trained")
+    assert updates(action) == [(None, "amber", "Half done")]
+    assert parsed.column_mappings["Action plan"] == {
+        "No.": "ref",
+        "What we will do": "title",
+        "By when": "due",
+        "Responsible lead": "lead",
+        "Delivery partners": "partners",
+        "Resource": "resources",
+        "Measure of success": "success criteria",
+        "Update": "progress (no review period)",
+        "RAG status": "RAG rating",
+    }
+    assert [p.column for p in parsed.problems] == ["H"]  # the progress column names no period
+
+
+def test_the_header_row_is_found_by_what_it_says_not_where_it_is():
+    workbook = flat_plan([["1.1.1", "Review", "Dec 20", "DCS"]], headings=["Ref", "Action", "Deadline", "Lead"])
+    sheet = workbook.active
+    sheet.insert_rows(1, amount=12)
+    sheet["A2"] = "Written Statement of Action: progress tracker"
+    sheet["C5"] = "Version 3, November 2020"
+
+    parsed = read(workbook)
+
+    assert [(a.ref, a.row) for a in parsed.actions] == [("1.1.1", 16)]
+
+
+def test_unmapped_columns_and_cells_under_no_heading_are_kept_as_extra_fields():
+    parsed = read(
+        flat_plan(
+            [["1.1.1", "Review", "Dec 20", "Officer notes here", "DCS", None, "Stray note"]],
+            headings=["Ref", "Action", "Deadline", "Comments", "Lead"],
+        )
+    )
+
+    assert parsed.actions[0].extra == {"Comments": "Officer notes here", "Column G": "Stray note"}
+    assert parsed.column_mappings["Action plan"]["Comments"] is None
+
+
+# -- RAG -------------------------------------------------------------------------------------------------------------
+
+
+def test_rag_from_fill_colour_alone_rgb_indexed_and_theme_with_tint():
     workbook = flat_plan(
         [
             [1, "1.1.1", "Red by rgb", "Dec 20", "DCS", None, None, "x"],
-            [1, "1.1.2", "Green by index", "Dec 20", "DCS", None, None, "x"],
-            [1, "1.1.3", "Blue by theme", "Dec 20", "DCS", None, None, "x"],
-            [1, "1.1.4", "Amber by theme tint", "Dec 20", "DCS", None, None, "x"],
-            [1, "1.1.5", "White is no rating", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.2", "Green by palette index", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.3", "Blue by theme tint", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.4", "Amber by theme", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.5", "Excel's pale 'Good' green", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.6", "White is no rating", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.7", "Grey is no rating", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.8", "Purple is no rating", "Dec 20", "DCS", None, None, "x"],
+            [1, "1.1.9", "A dark shade of a theme green", "Dec 20", "DCS", None, None, "x"],
         ]
     )
     sheet = workbook.active
     sheet["G4"].fill = solid("FFFF0000")
-    sheet["G5"].fill = solid(indexed=17)  # Office palette green
-    sheet["G6"].fill = solid(theme=4, tint=0.4)  # accent1, lightened: blue in openpyxl's default Office theme
-    sheet["G7"].fill = solid(theme=9)  # accent6: orange
-    sheet["G8"].fill = solid("FFFFFFFF")
+    sheet["G5"].fill = solid(indexed=17)  # Office palette 17 is 008000
+    sheet["G6"].fill = solid(theme=4, tint=0.3999)  # accent1 (4F81BD in openpyxl's default theme), lighter 40%
+    sheet["G7"].fill = solid(theme=9)  # accent6: F79646 orange
+    sheet["G8"].fill = solid("FFC6EFCE")
+    sheet["G9"].fill = solid("FFFFFFFF")
+    sheet["G10"].fill = solid("FFA5A5A5")
+    sheet["G11"].fill = solid("FF7030A0")
+    sheet["G12"].fill = solid(theme=6, tint=-0.4999)  # accent3 (9BBB59), darker 50%
     parsed = read(workbook)
-    assert [a.updates[0].rag for a in parsed.actions] == ["red", "green", "blue", "amber", None]
+
+    assert [a.updates[0].rag for a in parsed.actions] == [
+        "red",
+        "green",
+        "blue",
+        "amber",
+        "green",
+        None,
+        None,
+        None,
+        "green",
+    ]
 
 
-def test_rag_words_complete_and_a_progress_cell_starting_with_a_rating():
+def test_a_filled_progress_cell_rates_the_action_when_there_is_no_rag_column():
+    workbook = flat_plan(
+        [["1.1.1", "Review", "Dec 20", "Meeting held"]], headings=["Ref", "Action", "Deadline", "Progress Mar 21"]
+    )
+    workbook.active["D4"].fill = solid("FF00B050")
+
+    assert updates(read(workbook).actions[0]) == [("Mar 21", "green", "Meeting held")]
+
+
+def test_rag_words_complete_leading_words_and_unknown_words():
     parsed = read(
         flat_plan(
             [
                 [1, "1.1.1", "Finished", "Dec 20", "DCS", None, "Complete", "All done"],
                 [1, "1.1.2", "Waiting", "Dec 20", "DCS", None, None, "Amber - waiting for the data"],
-                [1, "1.1.3", "Odd word", "Dec 20", "DCS", None, "Purple", "Hmm"],
+                [1, "1.1.3", "On course", "Dec 20", "DCS", None, "Green (on track)", None],
+                [1, "1.1.4", "Hyphenated", "Dec 20", "DCS", None, "On-track", None],
+                [1, "1.1.5", "Not yet", "Dec 20", "DCS", None, "Not started", None],
+                [1, "1.1.6", "Odd word", "Dec 20", "DCS", None, "Purple", "Hmm"],
+                [1, "1.1.7", "Prose, not a rating", "Dec 20", "DCS", None, None, "Delayed, because of Covid"],
             ]
         )
     )
-    assert [a.updates[0].rag for a in parsed.actions] == ["blue", "amber", None]
-    problem = next(p for p in parsed.problems if "Purple" in p.message)
-    assert (problem.sheet, problem.row, problem.column) == ("Action plan", 6, "G")
+
+    assert [a.updates[0].rag if a.updates else None for a in parsed.actions] == [
+        "blue",
+        "amber",
+        "green",
+        "green",
+        None,
+        None,
+        None,
+    ]
+    unknown = [p for p in parsed.problems if "Unknown RAG word" in p.message]
+    assert [(p.sheet, p.row, p.column, p.severity) for p in unknown] == [("Action plan", 9, "G", "warning")]
+    assert "'Purple'" in unknown[0].message
+    assert parsed.actions[5].extra == {"Unread rating (RAG)": "Purple"}  # the word is kept, not lost
 
 
 def test_two_review_periods_of_progress_become_two_updates_oldest_first():
@@ -84,130 +354,294 @@ def test_two_review_periods_of_progress_become_two_updates_oldest_first():
                 "Owner",
                 "Progress Jun 21",
                 "RAG Jun 21",
-                "Progress Mar 21",
-                "RAG Mar 21",
+                "Progress March 2021",
+                "RAG Mar-21",
             ],
         )
     )
-    assert parsed.review_periods == ["Mar 21", "Jun 21"]
-    assert [(u.period, u.rag, u.progress) for u in parsed.actions[0].updates] == [
-        ("Mar 21", "blue", "Finished"),
-        ("Jun 21", "amber", "Started"),
-    ]
+
+    assert parsed.review_periods == ["March 2021", "Jun 21"]
+    assert updates(parsed.actions[0]) == [("March 2021", "blue", "Finished"), ("Jun 21", "amber", "Started")]
+    assert parsed.column_mappings["Action plan"]["RAG Mar-21"] == "RAG rating (March 2021)"
 
 
-def test_glossary_sheet_becomes_roles_skipping_group_headings():
+def test_a_second_header_row_names_the_periods_under_a_merged_progress_heading():
+    workbook = flat_plan(
+        [["1.1.1", "Review", "Dec 20", "Draft written", "Agreed"]],
+        headings=["Ref", "Action", "Deadline", "Progress", None],
+    )
+    sheet = workbook.active
+    sheet.insert_rows(4)
+    sheet["D4"], sheet["E4"] = "Q3 2020/21", "Q4 2020/21"
+    sheet.merge_cells("D3:E3")
+
+    parsed = read(workbook)
+
+    assert parsed.review_periods == ["Q3 2020/21", "Q4 2020/21"]
+    assert updates(parsed.actions[0]) == [("Q3 2020/21", None, "Draft written"), ("Q4 2020/21", None, "Agreed")]
+    assert [p.message for p in parsed.problems] == []
+
+
+# -- other sheets ----------------------------------------------------------------------------------------------------
+
+
+def test_key_roles_glossary_becomes_roles_skipping_group_headings():
     workbook = flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]])
     glossary = workbook.create_sheet("Key roles")
+    glossary.append(["Key roles"])
+    glossary.append([])
     glossary.append(["Code", "Role", "Organisation", "Name"])
     glossary.append(["Council representatives:"])
     glossary.append(["DCS", "Director of Children's Services", "Council", "Karen Bradshaw"])
+    glossary.append(["Health"])
+    glossary.merge_cells("A6:D6")
+    glossary.append(["EAS M’ger", "Education Access Service", "Council", "Christine Kerry"])
     glossary.append([None, "Advocacy groups", None, None])
     parsed = read(workbook)
-    assert [(r.code, r.title, r.person) for r in parsed.roles] == [
-        ("DCS", "Director of Children's Services", "Karen Bradshaw"),
-        (None, "Advocacy groups", None),
+
+    assert [(r.code, r.title, r.organisation, r.person, r.row) for r in parsed.roles] == [
+        ("DCS", "Director of Children's Services", "Council", "Karen Bradshaw", 5),
+        ("EAS M’ger", "Education Access Service", "Council", "Christine Kerry", 7),
+        (None, "Advocacy groups", None, None, 8),
+    ]
+    assert parsed.column_mappings["Key roles"] == {
+        "Code": "code",
+        "Role": "title",
+        "Organisation": "organisation",
+        "Name": "person",
+    }
+
+
+def test_cover_and_contents_sheets_are_skipped_without_problems():
+    workbook = Workbook()
+    cover_sheet(workbook, "Testshire WSoA")
+    notes = workbook.create_sheet("Notes")
+    notes.append(["How to use this workbook"])
+    notes.append(["Leads update column H every six weeks."])
+    priority_sheet(workbook, 1, "Leadership", rows=[["1.1.1", "Review", "Dec 20", "DCS"]])
+    parsed = read(workbook)
+
+    assert parsed.title == "Testshire WSoA"
+    assert [a.ref for a in parsed.actions] == ["1.1.1"]
+    assert parsed.problems == []
+
+
+# -- layout quirks ---------------------------------------------------------------------------------------------------
+
+
+def test_hidden_columns_are_read_and_noted():
+    workbook = flat_plan(
+        [["1.1.1", "Review", "Dec 20", "DCS", "kept"]], headings=["Ref", "Action", "Deadline", "Lead", "Officer notes"]
+    )
+    workbook.active.column_dimensions["E"].hidden = True
+    parsed = read(workbook)
+
+    assert parsed.actions[0].extra == {"Officer notes": "kept"}
+    assert parsed.hidden_columns == {"Action plan": ["E"]}
+    assert [(p.row, p.column) for p in parsed.problems] == [(3, "E")]
+
+
+def test_key_and_legend_rows_are_not_actions():
+    parsed = read(
+        flat_plan(
+            [
+                ["Key: Red = off track, Amber = at risk, Green = on track"],
+                ["1.1.1", "Review", "Dec 20"],
+                ["Key"],
+                ["Red", "Off track"],
+                ["Amber", "At risk"],
+                ["Blue = complete", "Green = on track"],
+                ["Red", "Amber", "Green", "Blue"],
+            ],
+            headings=["Ref", "Action", "Deadline"],
+        )
+    )
+
+    assert [a.ref for a in parsed.actions] == ["1.1.1"]
+    assert parsed.problems == []
+
+
+def test_a_value_in_a_merged_cell_applies_to_every_row_it_spans():
+    workbook = flat_plan(
+        [
+            ["1.1", "1.1.1", "Review", "Dec 20", "DCS"],
+            [None, "1.1.2", "Publish", "Jun 21", None],
+            [None, "1.1.3", "Consult", "Jul 21", None],
+        ],
+        headings=["Outcome", "Ref", "Action", "Deadline", "Lead"],
+    )
+    sheet = workbook.active
+    sheet.merge_cells("E4:E5")
+    sheet.merge_cells("A4:A6")
+    parsed = read(workbook)
+
+    assert [(a.ref, a.lead, a.outcome) for a in parsed.actions] == [
+        ("1.1.1", "DCS", None),
+        ("1.1.2", "DCS", None),
+        ("1.1.3", None, None),
     ]
 
 
-def test_legend_rows_hidden_columns_merged_cells_and_excel_dates():
+def test_a_merged_ref_spanning_two_rows_keeps_both_and_says_why():
+    workbook = flat_plan(
+        [["1.1.1", "Review", "Dec 20"], [None, "Review again", "Jun 21"]], headings=["Ref", "Action", "Deadline"]
+    )
+    workbook.active.merge_cells("A4:A5")
+    parsed = read(workbook)
+
+    assert [(a.ref, a.title) for a in parsed.actions] == [("1.1.1", "Review"), ("1.1.1", "Review again")]
+    assert "merged ref cell" in problems_at(parsed, 5)[0].message
+
+
+def test_excel_dates_in_the_due_column_read_as_displayed():
     workbook = flat_plan(
         [
-            [1, "1.1.1", "Review", datetime(2021, 3, 31), "DCS", None, None, None, "kept"],
-            [1, "1.1.2", "Publish", "Jun 21", None, None, None, None, None],
-            ["Key: Red = off track, Amber = at risk, Green = on track"],
+            ["1.1.1", "A", datetime(2021, 3, 31)],
+            ["1.1.2", "B", datetime(2021, 3, 31)],
+            ["1.1.3", "C", date(2021, 6, 30)],
+            ["1.1.4", "D", datetime(2021, 9, 30)],
         ],
-        headings=["Priority", "Ref", "Action", "Deadline", "Owner", "Partners", "RAG", "Update", "Officer notes"],
+        headings=["Ref", "Action", "Deadline"],
     )
     sheet = workbook.active
-    sheet.column_dimensions["I"].hidden = True
-    sheet.merge_cells("E4:E5")  # one owner for both actions
-    parsed = read(workbook)
-    assert [a.ref for a in parsed.actions] == ["1.1.1", "1.1.2"]
-    assert parsed.actions[0].due_text == "31 Mar 2021"
-    assert parsed.actions[0].due.end.isoformat() == "2021-03-31"
-    assert [a.lead for a in parsed.actions] == ["DCS", "DCS"]
-    assert parsed.actions[0].extra == {"Officer notes": "kept"}
+    sheet["C4"].number_format = "dd/mm/yyyy"
+    sheet["C5"].number_format = "mmm-yy"
+    sheet["C6"].number_format = "d mmmm yyyy"
+    parsed = read(workbook)  # C7 keeps openpyxl's default datetime format, yyyy-mm-dd h:mm:ss
+
+    assert [a.due_text for a in parsed.actions] == ["31/03/2021", "Mar-21", "30 June 2021", "2021-09-30"]
+    assert [a.due.end for a in parsed.actions] == [
+        date(2021, 3, 31),
+        date(2021, 3, 31),
+        date(2021, 6, 30),
+        date(2021, 9, 30),
+    ]
+    assert parsed.to_contract_dict()["actions"][0]["due_date"] == "2021-03-31"
+
+
+def test_blank_spacer_rows_and_a_repeated_header_are_skipped():
+    headings = ["Ref", "Action", "Deadline"]
+    parsed = read(
+        flat_plan([["1.1.1", "Review", "Dec 20"], [], [], headings, ["1.1.2", "Publish", "Jan 21"]], headings=headings)
+    )
+
+    assert [(a.ref, a.row) for a in parsed.actions] == [("1.1.1", 4), ("1.1.2", 8)]
+    assert parsed.problems == []
+
+
+# -- problems --------------------------------------------------------------------------------------------------------
 
 
 def test_a_malformed_sheet_reports_each_problem_and_keeps_every_valid_row():
     parsed = read(
         flat_plan(
             [
-                [1, "1.1.1", "Good action", "Dec 20", "DCS", None, "G", None],
+                [1, "1.1.1", "Good action", "Dec 20", "DCS", None, "G", None],  # row 4
                 [1, "1.1.1", "Same ref again", "Dec 20", "DCS", None, None, None],
                 [1, "1.1.2", None, "Dec 20", "DCS", None, None, None],
                 [1, None, "No ref at all", "Dec 20", "DCS", None, None, None],
                 [1, "1.1.3", "Impossible date", "31/02/2021", "DCS", None, None, None],
                 [1, "1.1.4", "Unknown RAG", "Dec 20", "DCS", None, "Sort of", None],
-            ]
+                [1, "see above", "Ref is a note", "Jan 21 to Dec 20", "DCS", None, None, None],  # row 10
+                [1, None, None, None, "DCS", None, None, "Orphan progress"],
+            ],
+            headings=["Priority", "Ref", "Action", "Deadline", "Owner", "Partners", "RAG", "Progress"],
         )
     )
-    titles = [a.title for a in parsed.actions]
-    assert titles == ["Good action", "Same ref again", "No ref at all", "Impossible date", "Unknown RAG"]
+
+    assert [a.title for a in parsed.actions] == [
+        "Good action",
+        "Same ref again",
+        "No ref at all",
+        "Impossible date",
+        "Unknown RAG",
+        "Ref is a note",
+    ]
     located = {(p.row, p.column): p for p in parsed.problems}
     assert "Duplicate action ref 1.1.1" in located[(5, "B")].message
-    assert located[(6, "B")].severity == "error"
-    assert "no action text" in located[(6, "B")].message
+    assert located[(6, "C")].severity == "error"
+    assert "no action text" in located[(6, "C")].message
     assert "no ref" in located[(7, "B")].message
     assert "not a real date" in located[(8, "D")].message
     assert "Unknown RAG word 'Sort of'" in located[(9, "G")].message
+    assert "not an action ref" in located[(10, "B")].message
+    assert "inverted" in located[(10, "D")].message
+    assert "no ref or action ('DCS')" in located[(11, "C")].message
+    assert "names no review period" in located[(3, "H")].message
+    assert parsed.actions[5].extra == {"Ref": "see above"}
+    assert [p.severity for p in parsed.problems].count("error") == 1
+    assert [(p.row or 0) for p in parsed.problems] == sorted(p.row or 0 for p in parsed.problems)
 
 
 def test_an_action_whose_outcome_does_not_exist_is_kept_and_reported():
-    workbook = flat_plan([], headings=["Ref", "Action", "Deadline", "Owner"])
-    sheet = workbook.active
-    sheet.title = "Priority 1"
-    for row in (["1.1", "Governance"], ["1.1.1", "Good", "Dec 20", "DCS"], ["1.9.1", "Orphan", "Dec 20", "DCS"]):
-        sheet.append(row)
+    workbook = Workbook()
+    priority_sheet(
+        workbook,
+        1,
+        "Leadership",
+        outcomes=[["1.1", "Governance works"]],
+        rows=[["1.1.1", "Good", "Dec 20", "DCS"], ["1.9.1", "Orphan", "Dec 20", "DCS"]],
+    )
     parsed = read(workbook)
-    assert [(a.ref, a.outcome, a.section) for a in parsed.actions] == [
-        ("1.1.1", "1.1", "Governance"),
-        ("1.9.1", None, "Governance"),
-    ]
-    assert any("outcome 1.9" in p.message for p in parsed.problems)
+
+    assert [(a.ref, a.outcome) for a in parsed.actions] == [("1.1.1", "1.1"), ("1.9.1", None)]
+    problem = next(p for p in parsed.problems if "outcome 1.9" in p.message)
+    assert (problem.sheet, problem.row, problem.column) == ("Priority 1", 8, "A")
 
 
-@pytest.mark.parametrize(
-    ("content", "reason"),
-    [
-        (b"ref,action\n1.1.1,Review\n", "not an Excel workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old-style .xls"),
-        (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 600,
-            "password protected",
-        ),
-        (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
-        (b"", "empty"),
-    ],
-)
-def test_unreadable_files_are_refused_with_one_line(content, reason):
-    from wsoa.importing.problems import WorkbookUnreadable
+def test_every_non_empty_cell_of_an_action_row_lands_in_a_field_or_extra():
+    headings = STANDARD_HEADINGS + ["RAG", "Next steps"]
+    row = ["1.1.1", "Review", "Dec 20", "DCS", "Board", "£1k", "Signed", "Met", "G", "Publish", "under no heading"]
+    workbook = Workbook()
+    priority_sheet(workbook, 1, "Leadership", headings=headings, rows=[row])
+    action = read(workbook).actions[0]
 
-    with pytest.raises(WorkbookUnreadable, match=reason) as refused:
-        read_workbook(content)
-    assert "\n" not in str(refused.value)
+    found = [action.ref, action.title, action.due_text, action.lead, action.partners, action.resources]
+    found += [action.success_criteria, action.updates[0].progress, *action.extra.values()]
+    assert sorted(found) == sorted(v for v in row if v != "G")
+    assert action.updates[0].rag == "green"
 
 
-def test_oversized_files_and_zip_bombs_are_refused():
-    import zipfile
-    from io import BytesIO
+def test_a_table_with_headings_nobody_listed_is_reported_not_silently_skipped():
+    workbook = flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]])
+    unknown = workbook.create_sheet("Workstream B")
+    for row in (
+        ["Task", "Person", "Date"],
+        ["Audit files", "Head of SEN", "Jan 21"],
+        ["Train staff", "SENCO", "Feb 21"],
+    ):
+        unknown.append(row)
+    parsed = read(workbook)
 
-    from wsoa.importing.problems import WorkbookUnreadable
-
-    with pytest.raises(WorkbookUnreadable, match="larger than"):
-        read_workbook(b"PK" + b"\x00" * 2048, max_bytes=1024)
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
-    with pytest.raises(WorkbookUnreadable, match="zip bomb"):
-        read_workbook(buffer.getvalue())
+    problem = next(p for p in parsed.problems if p.sheet == "Workstream B")
+    assert (problem.severity, problem.row) == ("warning", None)
+    assert "header-synonyms.toml" in problem.message
 
 
-def test_a_truncated_real_workbook_is_refused_not_crashed():
-    from wsoa.importing.problems import WorkbookUnreadable
+def test_note_rows_are_reported_not_imported():
+    parsed = read(
+        flat_plan(
+            [["1.1.1", "Review", "Dec 20"], ["Note: 1.1.2 merged into 1.1.1"]], headings=["Ref", "Action", "Deadline"]
+        )
+    )
 
-    content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
-    with pytest.raises(WorkbookUnreadable):
-        read_workbook(content[: len(content) // 2])
+    assert [a.ref for a in parsed.actions] == ["1.1.1"]
+    assert [(p.row, p.column) for p in parsed.problems] == [(5, "A")]
+
+
+def test_two_columns_with_the_same_heading_are_both_kept():
+    parsed = read(
+        flat_plan(
+            [["1.1.1", "Review", "Dec 20", "First comment", "Second comment"]],
+            headings=["Ref", "Action", "Deadline", "Comments", "Comments"],
+        )
+    )
+
+    assert parsed.actions[0].extra == {"Comments": "First comment", "Comments (column E)": "Second comment"}
+    assert parsed.column_mappings["Action plan"] == {
+        "Ref": "ref",
+        "Action": "title",
+        "Deadline": "due",
+        "Comments": None,
+        "Comments (column E)": None,
+    }

@@ -1,7 +1,9 @@
 """What the reader found in a workbook: plain data, before anything touches the database."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
+from wsoa.domain.rag import rag_distribution
 from wsoa.domain.timeframes import Timeframe
 from wsoa.importing.problems import Problem
 
@@ -23,7 +25,7 @@ class ParsedOutcome:
     text: str
     sheet: str
     row: int | None
-    printed_ref: str | None = None
+    printed_ref: str | None = None  # the ref as the sheet prints it, when that differs (Priority 2 printing 1.1)
 
 
 @dataclass
@@ -35,7 +37,7 @@ class ParsedUpdate:
 
 @dataclass
 class ParsedAction:
-    ref: str
+    ref: str  # "" when the row has none
     priority: int
     outcome: str | None
     section: str | None
@@ -49,7 +51,12 @@ class ParsedAction:
     updates: list[ParsedUpdate]
     sheet: str
     row: int
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # unmapped non-empty cells, keyed by their heading
+
+    @property
+    def latest(self) -> ParsedUpdate | None:
+        """The update for the most recent review period in the file (updates are oldest first)."""
+        return self.updates[-1] if self.updates else None
 
 
 @dataclass
@@ -78,10 +85,35 @@ class ParsedPlan:
     actions: list[ParsedAction] = field(default_factory=list)
     kpis: list[ParsedKpi] = field(default_factory=list)
     roles: list[ParsedRole] = field(default_factory=list)
-    review_periods: list[str] = field(default_factory=list)
+    review_periods: list[str] = field(default_factory=list)  # oldest first
     problems: list[Problem] = field(default_factory=list)
-    # sheet → {heading as written: field it was read as, or None for "kept as an extra field"}
+    # sheet → {heading as written: what it was read as, or None for "kept as an extra field"}
     column_mappings: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    hidden_columns: dict[str, list[str]] = field(default_factory=dict)  # sheet → letters (read all the same)
+
+    def rag_tally(self) -> dict[str, int]:
+        """Actions by their latest rating: red/amber/green/blue/none."""
+        return rag_distribution(action.latest.rag if action.latest else None for action in self.actions)
+
+    def problem_tally(self) -> dict[str, int]:
+        counts = Counter(problem.severity for problem in self.problems)
+        return {"error": counts["error"], "warning": counts["warning"]}
+
+    def counts(self) -> dict:
+        """How much the workbook holds, in the shape of the sample's expected `counts`."""
+        return {
+            "priorities": len(self.priorities),
+            "outcomes": len(self.outcomes),
+            "actions": len(self.actions),
+            "kpis": len(self.kpis),
+            "roles": len(self.roles),
+            "rag": self.rag_tally(),
+            "problems": self.problem_tally(),
+        }
+
+    def actions_per_priority(self) -> dict[int, int]:
+        counts = Counter(action.priority for action in self.actions)
+        return {priority.number: counts.get(priority.number, 0) for priority in self.priorities}
 
     def to_contract_dict(self) -> dict:
         """The `wsoa import-plan --json` document (DESIGN.md section 3)."""
@@ -89,24 +121,7 @@ class ParsedPlan:
             "plan": {"title": self.title},
             "priorities": [{"number": p.number, "title": p.title} for p in self.priorities],
             "outcomes": [{"ref": o.ref, "priority": o.priority, "text": o.text} for o in self.outcomes],
-            "actions": [
-                {
-                    "ref": a.ref,
-                    "priority": a.priority,
-                    "outcome": a.outcome,
-                    "section": a.section,
-                    "title": a.title,
-                    "due_text": a.due_text,
-                    "due_date": a.due.end.isoformat() if a.due.end else None,
-                    "ongoing": a.due.ongoing,
-                    "lead": a.lead,
-                    "partners": a.partners,
-                    "resources": a.resources,
-                    "success_criteria": a.success_criteria,
-                    "updates": [{"period": u.period, "rag": u.rag, "progress": u.progress} for u in a.updates],
-                }
-                for a in self.actions
-            ],
+            "actions": [_action_contract(action) for action in self.actions],
             "kpis": [{"priority": k.priority, "text": k.text} for k in self.kpis],
             "roles": [
                 {"code": r.code, "title": r.title, "organisation": r.organisation, "person": r.person}
@@ -114,3 +129,21 @@ class ParsedPlan:
             ],
             "problems": [p.as_dict() for p in self.problems],
         }
+
+
+def _action_contract(action: ParsedAction) -> dict:
+    return {
+        "ref": action.ref,
+        "priority": action.priority,
+        "outcome": action.outcome,
+        "section": action.section,
+        "title": action.title,
+        "due_text": action.due_text,
+        "due_date": action.due.end.isoformat() if action.due.end else None,
+        "ongoing": bool(action.due.ongoing),
+        "lead": action.lead,
+        "partners": action.partners,
+        "resources": action.resources,
+        "success_criteria": action.success_criteria,
+        "updates": [{"period": u.period, "rag": u.rag, "progress": u.progress} for u in action.updates],
+    }

@@ -3,18 +3,26 @@
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+Severity = Literal["error", "warning"]
+
 
 class WorkbookUnreadable(Exception):
-    """The file cannot be read as a workbook at all; the message is one line for the user."""
+    """The file cannot be read as a workbook at all; the message is one line for the person who uploaded it."""
+
+    def __init__(self, reason: str):
+        # A reason is shown on one line (CLI stderr, a page's error summary), so it may never carry a line break.
+        self.reason = " ".join(str(reason).split())
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)
 class Problem:
-    severity: Literal["error", "warning"]
+    severity: Severity
     sheet: str
-    row: int | None
-    column: str | None
+    row: int | None  # 1-based Excel row
+    column: str | None  # column letter
     message: str
 
     def as_dict(self) -> dict:
+        """The problem in the `import-plan --json` shape."""
         return asdict(self)

@@ -1,8 +1,11 @@
 """RAG ratings from words, from a progress cell that starts with one, or from a cell's fill colour alone."""
 
+import colorsys
 import re
 import tomllib
-from functools import cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -12,68 +15,98 @@ from config import IMPORTS_DIR
 from wsoa.domain.rag import Rag
 
 RAG_WORDS_FILE = IMPORTS_DIR / "rag-words.toml"
-NO_RATING = "none"
-_WORD = re.compile(r"[^a-z/ ]+")
-_LEADING = re.compile(r"^\s*(?P<word>[A-Za-z][A-Za-z /-]{0,20}?)\s*(?:[-–—:.,;]|\n)", re.UNICODE)
+NOT_RATED = "none"
+LONGEST_RATING_PREFIX = 40  # "In progress but at risk - ..." is about as long as a rating label gets
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# A rating written as a label at the start of a progress cell ends at a dash, colon, bracket or line break; a comma
+# or full stop would also end ordinary prose ("Delayed, because ..."), so they do not count there.
+_LABEL_END = re.compile(r"\s*(?:[-–—:;(\[]|\n)")
 
-# Reference colours for fills: the Office palette and GOV.UK colours councils commonly use.
-REFERENCE_COLOURS: dict[str, tuple[tuple[int, int, int], ...]] = {
-    Rag.RED: ((255, 0, 0), (192, 0, 0), (212, 53, 28), (255, 80, 80), (244, 67, 54), (255, 199, 206)),
-    Rag.AMBER: ((255, 192, 0), (255, 165, 0), (244, 119, 56), (255, 235, 156), (255, 217, 102), (247, 150, 70)),
-    Rag.GREEN: ((0, 176, 80), (0, 255, 0), (0, 112, 60), (146, 208, 80), (198, 239, 206), (112, 173, 71)),
-    Rag.BLUE: ((0, 112, 192), (0, 176, 240), (29, 112, 184), (91, 155, 213), (68, 114, 196), (189, 215, 238)),
-}
-MAX_DISTANCE = 110  # beyond this a fill is some other colour (white, grey, yellow highlight…), not a rating
+Rgb = tuple[int, int, int]
+
+# Fill colours are matched by hue, the property that survives Excel's tints and shades: a pale "Good" green
+# (C6EFCE) and a dark 00B050 are both green, while purple, pink-magenta and every grey are no rating at all. Each
+# rating owns a band of hue degrees around its reference colour (red 0°, amber 40°, green 120°, blue 210°);
+# a hue outside every band (purples 255°-340°) is far from every reference and gives no rating.
+HUE_BANDS: tuple[tuple[float, float, Rag], ...] = (
+    (340, 360, Rag.RED),
+    (0, 12, Rag.RED),
+    (12, 68, Rag.AMBER),
+    (68, 170, Rag.GREEN),
+    (170, 255, Rag.BLUE),
+)
+MIN_SATURATION = 0.16  # below this a fill is white, grey or a faint banding tint (DCE6F1, FCE4D6): formatting
+MIN_BRIGHTNESS = 0.2  # near-black fills carry no readable hue
 
 
 @cache
 def rag_words(path: Path = RAG_WORDS_FILE) -> dict[str, str]:
-    """{normalised word: rating} where rating is red/amber/green/blue or 'none' (explicitly not rated)."""
+    """{normalised word: rating} where rating is red/amber/green/blue or 'none' (deliberately not rated)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {_normalise(word): rating for rating, words in data.items() for word in words}
+    allowed = {*(rating.value for rating in Rag), NOT_RATED}
+    if unknown := sorted(set(data) - allowed):
+        # A rating the tracker does not have would be stored and then fail wherever ratings are shown.
+        raise ValueError(f"{path.name}: {', '.join(unknown)} is not a rating; use {', '.join(sorted(allowed))}")
+    words = {}
+    for rating, spellings in data.items():
+        for spelling in spellings:
+            if key := _normalise(spelling):
+                words[key] = rating
+    return words
 
 
 def _normalise(text: str) -> str:
-    return " ".join(_WORD.sub(" ", text.casefold()).split())
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
-def rag_from_word(text: str) -> tuple[str | None, bool]:
-    """(rating, understood). An empty cell is understood as no rating; an unknown word is not understood."""
-    value = _normalise(text)
+@dataclass(frozen=True)
+class RagReading:
+    rating: str | None
+    understood: bool  # False: the cell held words that are not a known rating
+
+
+@lru_cache(maxsize=4096)  # RAG columns repeat a handful of words down thousands of rows
+def rag_from_word(text: str | None) -> RagReading:
+    """A RAG cell's words: 'G', 'Amber', 'Complete', 'Green (on track)'. An empty cell is understood as not rated."""
+    value = _normalise(text or "")
     if not value:
-        return None, True
+        return RagReading(None, True)
     rating = rag_words().get(value)
     if rating is None:
-        return None, False
-    return (None if rating == NO_RATING else rating), True
+        rating = _leading_rating(text or "")
+    if rating is None:
+        return RagReading(None, False)
+    return RagReading(None if rating == NOT_RATED else rating, True)
+
+
+def is_rating_word(text: str) -> bool:
+    """Whether the text is exactly one of the rating words (including the deliberate 'not rated' ones)."""
+    return _normalise(text) in rag_words()
 
 
 def rag_from_progress(text: str | None) -> str | None:
-    """'Amber - waiting for the data' → amber. Only a known RAG word before a separator counts."""
+    """'Amber - waiting for the data' → amber: only a known rating written as a label before the narrative."""
     if not text:
         return None
-    match = _LEADING.match(text)
-    if not match:
-        return None
-    rating, understood = rag_from_word(match.group("word"))
-    return rating if understood else None
+    rating = _leading_rating(text) or rag_words().get(_normalise(text))  # or the whole cell is one: "Complete"
+    return None if rating in (None, NOT_RATED) else rating
 
 
-def _hex_to_rgb(value: str) -> tuple[int, int, int]:
-    value = value[-6:]
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+def _leading_rating(text: str) -> str | None:
+    """The longest known rating that ends at a label separator near the start of the text."""
+    head = text[: LONGEST_RATING_PREFIX + 2].lstrip()
+    found = None
+    for end in _LABEL_END.finditer(head):
+        rating = rag_words().get(_normalise(head[: end.start()]))
+        if rating is not None:
+            found = rating
+    return found
 
 
-def _apply_tint(rgb: tuple[int, int, int], tint: float) -> tuple[int, int, int]:
-    if not tint:
-        return rgb
-    if tint < 0:
-        return tuple(round(c * (1 + tint)) for c in rgb)  # type: ignore[return-value]
-    return tuple(round(c + (255 - c) * tint) for c in rgb)  # type: ignore[return-value]
-
+# -- fill colours ----------------------------------------------------------------------------------------------------
 
 _THEME_NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
-# Excel's theme colour indexes put the light/dark pairs in the order lt1, dk1, lt2, dk2, then accents.
+# Excel numbers theme colours with the light/dark pairs swapped from their order in the theme XML.
 _THEME_ORDER = (
     "lt1",
     "dk1",
@@ -90,11 +123,12 @@ _THEME_ORDER = (
 )
 
 
-def theme_colours(theme_xml: bytes | str | None) -> list[tuple[int, int, int]]:
+def theme_colours(theme_xml: bytes | str | None) -> list[Rgb]:
+    """The workbook theme's colour scheme in Excel's theme-index order; empty when there is no usable theme."""
     if not theme_xml:
         return []
     try:
-        root = ElementTree.fromstring(theme_xml)  # noqa: S314  (the workbook's own theme part, size-checked)
+        root = ElementTree.fromstring(theme_xml)  # noqa: S314  (the workbook's own theme part, already size-checked)
     except ElementTree.ParseError:
         return []
     scheme = root.find(".//a:clrScheme", _THEME_NS)
@@ -102,47 +136,64 @@ def theme_colours(theme_xml: bytes | str | None) -> list[tuple[int, int, int]]:
         return []
     colours = {}
     for child in scheme:
-        name = child.tag.split("}")[-1]
         srgb = child.find("a:srgbClr", _THEME_NS)
         system = child.find("a:sysClr", _THEME_NS)
         value = srgb.get("val") if srgb is not None else (system.get("lastClr") if system is not None else None)
-        if value:
-            colours[name] = _hex_to_rgb(value)
+        if value and (rgb := _hex_to_rgb(value)):
+            colours[child.tag.rsplit("}", 1)[-1]] = rgb
     return [colours[name] for name in _THEME_ORDER if name in colours]
 
 
-def fill_rgb(fill, theme: list[tuple[int, int, int]]) -> tuple[int, int, int] | None:
-    """The solid fill colour of a cell, resolving rgb, indexed and theme colours; None when unfilled."""
+def _hex_to_rgb(value: str) -> Rgb | None:
+    digits = value[-6:]
+    try:
+        return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+    except ValueError:
+        return None
+
+
+def apply_tint(rgb: Rgb, tint: float) -> Rgb:
+    """Lighten (tint > 0) or darken (tint < 0) as Excel does: on the colour's HLS luminance (ECMA-376 18.8.19)."""
+    if not tint:
+        return rgb
+    hue, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    red, green, blue = colorsys.hls_to_rgb(hue, min(max(lightness, 0.0), 1.0), saturation)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
+def fill_rgb(fill, theme: Sequence[Rgb], palette: Sequence[str] = COLOR_INDEX) -> Rgb | None:
+    """A cell's fill colour, resolving rgb, indexed (the workbook palette) and theme colours with tint."""
     if fill is None or getattr(fill, "fill_type", None) in (None, "none"):
         return None
     colour = getattr(fill, "fgColor", None)
-    if colour is None:
+    kind = getattr(colour, "type", None)
+    if kind == "rgb" and isinstance(colour.rgb, str):
+        base = _hex_to_rgb(colour.rgb)
+    elif kind == "indexed" and isinstance(colour.indexed, int) and 0 <= colour.indexed < len(palette):
+        base = _hex_to_rgb(palette[colour.indexed])
+    elif kind == "theme" and isinstance(colour.theme, int) and 0 <= colour.theme < len(theme):
+        base = theme[colour.theme]
+    else:
         return None
-    tint = getattr(colour, "tint", 0) or 0
-    if colour.type == "rgb" and isinstance(colour.rgb, str) and len(colour.rgb) >= 6:
-        return _apply_tint(_hex_to_rgb(colour.rgb), tint)
-    if colour.type == "indexed" and isinstance(colour.indexed, int) and colour.indexed < len(COLOR_INDEX):
-        return _apply_tint(_hex_to_rgb(COLOR_INDEX[colour.indexed]), tint)
-    if colour.type == "theme" and isinstance(colour.theme, int) and colour.theme < len(theme):
-        return _apply_tint(theme[colour.theme], tint)
-    return None
+    return apply_tint(base, float(getattr(colour, "tint", 0) or 0)) if base else None
 
 
-def rag_from_fill(fill, theme: list[tuple[int, int, int]]) -> str | None:
-    """The rating whose reference colours are nearest the fill, if any is near enough."""
-    rgb = fill_rgb(fill, theme)
-    return None if rgb is None else _nearest_rating(rgb)
+def rag_from_fill(fill, theme: Sequence[Rgb], palette: Sequence[str] = COLOR_INDEX) -> str | None:
+    """The rating a fill colour means, or None for no fill, white, greys, faint tints and off-palette hues."""
+    rgb = fill_rgb(fill, theme, palette)
+    return None if rgb is None else rag_from_rgb(rgb)
 
 
 @cache
-def _nearest_rating(rgb: tuple[int, int, int]) -> str | None:
+def rag_from_rgb(rgb: Rgb) -> str | None:
+    """The rating whose hue band holds this colour, if it is saturated and bright enough to be a rating."""
     # Cached: a workbook uses a handful of fill colours across thousands of cells.
-    if max(rgb) - min(rgb) < 48:
-        return None  # white, greys and black are formatting, not ratings
-    best_rating, best_distance = None, float("inf")
-    for rating, references in REFERENCE_COLOURS.items():
-        for reference in references:
-            distance = sum((a - b) ** 2 for a, b in zip(rgb, reference, strict=True)) ** 0.5
-            if distance < best_distance:
-                best_rating, best_distance = rating, distance
-    return str(best_rating) if best_distance <= MAX_DISTANCE else None
+    hue, saturation, brightness = colorsys.rgb_to_hsv(*(c / 255 for c in rgb))
+    if saturation < MIN_SATURATION or brightness < MIN_BRIGHTNESS:
+        return None
+    degrees = hue * 360
+    for start, end, rating in HUE_BANDS:
+        if start <= degrees < end:
+            return rating.value
+    return None
