@@ -40,15 +40,38 @@ def build_workbook(actions: int) -> bytes:
         sheet.append(["Impact measures:"])
         sheet.append([None, "92% of children seen within 18 weeks"])
         sheet.append([])
-        sheet.append(["Action Ref", "Actions", "Completion Date", "Lead", "Delivery Partners",
-                      "Resources (cost and/or time)", "How will we know?", "Progress Nov 20", "RAG Nov 20",
-                      "Progress Mar 21", "RAG Mar 21"])
+        sheet.append(
+            [
+                "Action Ref",
+                "Actions",
+                "Completion Date",
+                "Lead",
+                "Delivery Partners",
+                "Resources (cost and/or time)",
+                "How will we know?",
+                "Progress Nov 20",
+                "RAG Nov 20",
+                "Progress Mar 21",
+                "RAG Mar 21",
+            ]
+        )
         sheet.append([f"{priority}.1", "Governance"])
         for n in range(1, per_sheet + 1):
-            sheet.append([f"{priority}.1.{n}", f"Action {n}: a realistic sentence about what the partnership will do",
-                          ("Dec 20", "Sep 20 and ongoing", "Oct 20 to Feb 21", "Q3 2021/22")[n % 4], "DCS/DoP",
-                          "SEND Strategic Board members", "Officer time", "Families report that it helped",
-                          "Progress was made this period", None, "More progress", ("Red", "Amber", "Green", "Blue")[n % 4]])
+            sheet.append(
+                [
+                    f"{priority}.1.{n}",
+                    f"Action {n}: a realistic sentence about what the partnership will do",
+                    ("Dec 20", "Sep 20 and ongoing", "Oct 20 to Feb 21", "Q3 2021/22")[n % 4],
+                    "DCS/DoP",
+                    "SEND Strategic Board members",
+                    "Officer time",
+                    "Families report that it helped",
+                    "Progress was made this period",
+                    None,
+                    "More progress",
+                    ("Red", "Amber", "Green", "Blue")[n % 4],
+                ]
+            )
             sheet.cell(sheet.max_row, 9).fill = FILLS[n % 4]
     buffer = BytesIO()
     workbook.save(buffer)
@@ -57,7 +80,9 @@ def build_workbook(actions: int) -> bytes:
 
 def bare_read(content: bytes) -> int:
     workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    cells = sum(1 for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    cells = sum(
+        1 for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None
+    )
     workbook.close()
     return cells
 
@@ -91,8 +116,9 @@ def main() -> None:
             return result
 
         def dry_run():
-            import_parsed_plan(read_workbook(content), file_name="bench.xlsx", content_hash=file_hash(content),
-                               dry_run=True)
+            import_parsed_plan(
+                read_workbook(content), file_name="bench.xlsx", content_hash=file_hash(content), dry_run=True
+            )
             db.session.rollback()
 
         dry = median(dry_run)
@@ -108,7 +134,9 @@ def main() -> None:
         read_workbook(small)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        print(f"parse peak memory for {size:>5,} actions: {peak / 1024 / 1024:6.1f} MB ({peak / size / 1024:.1f} KB per action)")
+        print(
+            f"parse peak memory for {size:>5,} actions: {peak / 1024 / 1024:6.1f} MB ({peak / size / 1024:.1f} KB per action)"
+        )
 
 
 if __name__ == "__main__":
