@@ -1,5 +1,372 @@
-"""Editing the plan's structure."""
+"""Editing the plan's structure: plans, priorities, outcomes, actions and key roles. Every change is audited."""
 
-from flask import Blueprint
+from typing import TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from wsoa.extensions import db
+from wsoa.forms.admin import ActionForm, OutcomeForm, PlanForm, PriorityForm, RoleForm, add_error
+from wsoa.permissions import requires
+from wsoa.services import structure
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+T = TypeVar("T")
+UP, DOWN = {"direction": "up"}, {"direction": "down"}
+
+
+def _found(obj: T | None) -> T:
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _saved(what: str, changed: bool) -> str:
+    return f"{what} saved." if changed else f"{what} not changed: nothing was different."
+
+
+def _moved(what: str, moved: bool, direction: str) -> str:
+    return f"{what} moved {direction}." if moved else f"{what} is already {'first' if direction == 'up' else 'last'}."
+
+
+# ----- plans --------------------------------------------------------------------------------------------------------
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@requires("edit_structure")
+def new_plan():
+    """Start a plan: its title, kind, area, inspection date and status."""
+    form = PlanForm()
+    if form.validate_on_submit():
+        try:
+            plan = structure.create_plan(form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Plan {plan.title} created. Add its priorities next.", "success")
+            return redirect(url_for("admin.plan_structure", plan_id=plan.id))
+    return render_template("admin/plan_form.html", form=form, plan=None)
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@requires("edit_structure")
+def edit_plan(plan_id: int):
+    """Change the plan's details."""
+    plan = _found(structure.get_plan(plan_id))
+    form = PlanForm(obj=plan)
+    if form.validate_on_submit():
+        try:
+            changed = structure.edit_plan(plan, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(_saved(f"Plan {plan.title}", changed), "success")
+            return redirect(url_for("admin.plan_structure", plan_id=plan.id))
+    return render_template("admin/plan_form.html", form=form, plan=plan)
+
+
+@bp.route("/plans/<int:plan_id>/structure")
+@requires("edit_structure")
+def plan_structure(plan_id: int):
+    """The plan's details and its priorities, to add, change, reorder or delete."""
+    page = _found(structure.plan_structure(plan_id))
+    return render_template("admin/plan_structure.html", page=page, plan=page.plan)
+
+
+# ----- priorities ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/plans/<int:plan_id>/priorities/new", methods=["GET", "POST"])
+@requires("edit_structure")
+def new_priority(plan_id: int):
+    """Add a priority at the end of the plan."""
+    plan = _found(structure.get_plan(plan_id))
+    form = PriorityForm(data={"number": structure.next_priority_number(plan.id)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            priority = structure.add_priority(plan, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Priority {priority.number} added.", "success")
+            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    return render_template("admin/priority_form.html", form=form, plan=plan, priority=None)
+
+
+@bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
+@requires("edit_structure")
+def edit_priority(priority_id: int):
+    """Change a priority's number, title and roles."""
+    priority = _found(structure.get_priority(priority_id))
+    form = PriorityForm(obj=priority)
+    if form.validate_on_submit():
+        try:
+            changed = structure.edit_priority(priority, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(_saved(f"Priority {priority.number}", changed), "success")
+            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    return render_template("admin/priority_form.html", form=form, plan=priority.plan, priority=priority)
+
+
+@bp.route("/priorities/<int:priority_id>/structure")
+@requires("edit_structure")
+def priority_structure(priority_id: int):
+    """A priority's outcomes and actions (retired ones too), to add, change, reorder, retire or delete."""
+    page = _found(structure.priority_structure(priority_id))
+    return render_template("admin/priority_structure.html", page=page, plan=page.plan)
+
+
+@bp.route("/priorities/<int:priority_id>/move-up", methods=["POST"], defaults=UP)
+@bp.route("/priorities/<int:priority_id>/move-down", methods=["POST"], defaults=DOWN)
+@requires("edit_structure")
+def move_priority(priority_id: int, direction: str):
+    """Move a priority one place up or down the plan."""
+    priority = _found(structure.get_priority(priority_id))
+    moved = structure.move_priority(priority, direction, user_id=current_user.id)
+    db.session.commit()
+    flash(_moved(f"Priority {priority.number}", moved, direction), "success")
+    return redirect(url_for("admin.plan_structure", plan_id=priority.plan_id))
+
+
+@bp.route("/priorities/<int:priority_id>/delete", methods=["GET", "POST"])
+@requires("edit_structure")
+def delete_priority(priority_id: int):
+    """Delete a priority that has no actions or impact measures, after asking."""
+    priority = _found(structure.get_priority(priority_id))
+    if request.method == "POST":
+        try:
+            structure.delete_priority(priority, user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            flash(problem.message, "error")
+            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+        number, plan_id = priority.number, priority.plan_id
+        db.session.commit()
+        flash(f"Priority {number} deleted.", "success")
+        return redirect(url_for("admin.plan_structure", plan_id=plan_id))
+    return render_template(
+        "admin/confirm_delete.html",
+        plan=priority.plan,
+        thing=f"priority {priority.number}",
+        text=priority.title,
+        refusal=structure.priority_in_use(priority),
+        back=url_for("admin.priority_structure", priority_id=priority.id),
+    )
+
+
+# ----- outcomes -----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/priorities/<int:priority_id>/outcomes/new", methods=["GET", "POST"])
+@requires("edit_structure")
+def new_outcome(priority_id: int):
+    """Add an outcome to a priority."""
+    priority = _found(structure.get_priority(priority_id))
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            outcome = structure.add_outcome(priority, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Outcome {outcome.ref} added.", "success")
+            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    return render_template("admin/outcome_form.html", form=form, plan=priority.plan, priority=priority, outcome=None)
+
+
+@bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
+@requires("edit_structure")
+def edit_outcome(outcome_id: int):
+    """Change an outcome's reference or wording."""
+    outcome = _found(structure.get_outcome(outcome_id))
+    priority = outcome.priority
+    form = OutcomeForm(obj=outcome)
+    if form.validate_on_submit():
+        try:
+            changed = structure.edit_outcome(outcome, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(_saved(f"Outcome {outcome.ref}", changed), "success")
+            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    return render_template("admin/outcome_form.html", form=form, plan=priority.plan, priority=priority, outcome=outcome)
+
+
+@bp.route("/outcomes/<int:outcome_id>/move-up", methods=["POST"], defaults=UP)
+@bp.route("/outcomes/<int:outcome_id>/move-down", methods=["POST"], defaults=DOWN)
+@requires("edit_structure")
+def move_outcome(outcome_id: int, direction: str):
+    """Move an outcome one place up or down its priority."""
+    outcome = _found(structure.get_outcome(outcome_id))
+    moved = structure.move_outcome(outcome, direction, user_id=current_user.id)
+    db.session.commit()
+    flash(_moved(f"Outcome {outcome.ref}", moved, direction), "success")
+    return redirect(url_for("admin.priority_structure", priority_id=outcome.priority_id))
+
+
+@bp.route("/outcomes/<int:outcome_id>/delete", methods=["GET", "POST"])
+@requires("edit_structure")
+def delete_outcome(outcome_id: int):
+    """Delete an outcome that no action or impact measure belongs to, after asking."""
+    outcome = _found(structure.get_outcome(outcome_id))
+    back = url_for("admin.priority_structure", priority_id=outcome.priority_id)
+    if request.method == "POST":
+        ref = outcome.ref
+        try:
+            structure.delete_outcome(outcome, user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            flash(problem.message, "error")
+            return redirect(back)
+        db.session.commit()
+        flash(f"Outcome {ref} deleted.", "success")
+        return redirect(back)
+    return render_template(
+        "admin/confirm_delete.html",
+        plan=outcome.priority.plan,
+        thing=f"outcome {outcome.ref}",
+        text=outcome.text,
+        refusal=structure.outcome_in_use(outcome),
+        back=back,
+    )
+
+
+# ----- actions ------------------------------------------------------------------------------------------------------
+
+
+@bp.route("/priorities/<int:priority_id>/actions/new", methods=["GET", "POST"])
+@requires("edit_structure")
+def new_action(priority_id: int):
+    """Add an action to a priority, after the last action of its outcome."""
+    priority = _found(structure.get_priority(priority_id))
+    form = ActionForm(outcomes=structure.outcomes_of(priority.id))
+    if form.validate_on_submit():
+        try:
+            saved = structure.add_action(priority, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Action {saved.action.ref} added. {saved.due_reading or ''}".strip(), "success")
+            return redirect(url_for("actions.show", action_id=saved.action.id))
+    return render_template("admin/action_form.html", form=form, plan=priority.plan, priority=priority, action=None)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@requires("edit_actions")
+def edit_action(action_id: int):
+    """Change an action's fields; refused if someone else saved it after this form was opened."""
+    action = _found(structure.get_action(action_id))
+    form = ActionForm(obj=action, outcomes=structure.outcomes_of(action.priority_id))
+    conflict = None
+    if request.method == "GET":
+        form.start_editing(action.version, structure.latest_event_id())
+    elif form.validate_on_submit():
+        try:
+            saved = structure.edit_action(
+                action,
+                form.values(),
+                expected_version=form.expected_version,
+                seen_event_id=form.seen_event_id,
+                user_id=current_user.id,
+            )
+        except structure.StaleAction as stale:
+            conflict = stale
+            form.show_conflict(stale)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"{_saved(f'Action {action.ref}', bool(saved.changed))} {saved.due_reading or ''}".strip(), "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return render_template(
+        "admin/action_form.html",
+        form=form,
+        plan=action.priority.plan,
+        priority=action.priority,
+        action=action,
+        conflict=conflict,
+    )
+
+
+@bp.route("/actions/<int:action_id>/move-up", methods=["POST"], defaults=UP)
+@bp.route("/actions/<int:action_id>/move-down", methods=["POST"], defaults=DOWN)
+@requires("edit_structure")
+def move_action(action_id: int, direction: str):
+    """Move an action one place up or down its priority."""
+    action = _found(structure.get_action(action_id))
+    moved = structure.move_action(action, direction, user_id=current_user.id)
+    db.session.commit()
+    flash(_moved(f"Action {action.ref}", moved, direction), "success")
+    return redirect(url_for("admin.priority_structure", priority_id=action.priority_id))
+
+
+@bp.route("/actions/<int:action_id>/retire", methods=["GET", "POST"])
+@requires("edit_structure")
+def retire_action(action_id: int):
+    """Retire an action (after asking): it leaves the live plan but it and its history are kept."""
+    action = _found(structure.get_action(action_id))
+    if request.method == "POST":
+        retired = structure.retire_action(action, user_id=current_user.id)
+        db.session.commit()
+        flash(
+            f"Action {action.ref} {'retired' if retired else 'was already retired'}. It can be reinstated.", "success"
+        )
+        return redirect(url_for("actions.show", action_id=action.id))
+    return render_template("admin/confirm_retire.html", action=action, plan=action.priority.plan)
+
+
+@bp.route("/actions/<int:action_id>/reinstate", methods=["POST"])
+@requires("edit_structure")
+def reinstate_action(action_id: int):
+    """Bring a retired action back into the live plan."""
+    action = _found(structure.get_action(action_id))
+    reinstated = structure.reinstate_action(action, user_id=current_user.id)
+    db.session.commit()
+    flash(f"Action {action.ref} {'reinstated' if reinstated else 'is not retired'}.", "success")
+    return redirect(url_for("actions.show", action_id=action.id))
+
+
+# ----- key roles ----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/key-roles/new", methods=["GET", "POST"])
+@requires("edit_structure")
+def new_role():
+    """Add a key role to the glossary."""
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            role = structure.add_role(form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Key role {role.code or role.title} added.", "success")
+            return redirect(url_for("plans.key_roles"))
+    return render_template("admin/role_form.html", form=form, role=None)
+
+
+@bp.route("/key-roles/<int:role_id>/edit", methods=["GET", "POST"])
+@requires("edit_structure")
+def edit_role(role_id: int):
+    """Change a key role; a new holder is a hand-over, and who held it before is kept."""
+    role = _found(structure.get_role(role_id))
+    form = RoleForm(obj=role)
+    if form.validate_on_submit():
+        try:
+            changed = structure.edit_role(role, form.values(), user_id=current_user.id)
+        except structure.StructureProblem as problem:
+            add_error(form, problem)
+        else:
+            db.session.commit()
+            flash(_saved(f"Key role {role.code or role.title}", changed), "success")
+            return redirect(url_for("plans.key_roles"))
+    return render_template("admin/role_form.html", form=form, role=role)
