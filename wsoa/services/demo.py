@@ -40,6 +40,10 @@ def load_demo() -> list[str]:
 
     if added := add_demo_review_period(plan):
         lines.append(added)
+    from wsoa.services.demo_kpis import add_demo_kpis  # KPI definitions and illustrative values (seed 004)
+
+    if added := add_demo_kpis(plan):
+        lines.append(added)
     lines.append(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     lines.extend(
         f"  {level:<7} {email}{' (holds ' + ', '.join(roles) + ')' if roles else ''}"

@@ -1,0 +1,321 @@
+"""KPI forms: a KPI's definition, one recorded value, and a file of values to upload."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+
+from wsoa.domain.kpi_values import (
+    DIRECTION_LABELS,
+    DIRECTIONS,
+    FREQUENCIES,
+    FREQUENCY_LABELS,
+    UNIT_LABELS,
+    UNITS,
+    KpiDraft,
+    NotANumber,
+    Problem,
+    ValueDraft,
+    check_definition,
+    parse_benchmarks,
+    parse_milestones,
+    parse_number,
+    resolve_value,
+)
+from wsoa.forms import select_choices
+from wsoa.forms.periods import GovDateField
+
+NO_CHOICE = ""
+
+
+class NumberField(StringField):
+    """A number typed as text ('1,200', '92%'), shown back as typed, checked in GOV.UK wording."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.number: Decimal | None = None
+
+    def process_data(self, value):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            as_float = float(value)
+            value = f"{as_float:.0f}" if as_float.is_integer() else f"{as_float:.4f}".rstrip("0").rstrip(".")
+        super().process_data(value)
+
+    def pre_validate(self, form):
+        self.number = None
+        try:
+            self.number = parse_number(self.data)
+        except NotANumber:
+            raise StopValidation(f"{self.label.text} must be a number, like 92 or 0.5") from None
+        if self.number is None and self.required_message:
+            raise StopValidation(self.required_message)
+
+
+def _add_problems(form: FlaskForm, problems: list[Problem], names: dict[str, str] | None = None) -> bool:
+    """Show problems on their fields (each once); False when there were any."""
+    for problem in problems:
+        field_name = (names or {}).get(problem.field, problem.field)
+        field = getattr(form, field_name, None)
+        if field is None:
+            form.form_errors.append(problem.message)
+            continue
+        if problem.message not in field.errors:
+            field.errors = [*field.errors, problem.message]
+    return not problems
+
+
+class KpiForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        description="A short name for charts and reports, for example SALT: children seen within 18 weeks",
+        validators=[Length(max=200, message="Name must be 200 characters or fewer")],
+    )
+    text = TextAreaField(
+        "Impact measure",
+        widget=GovTextArea(),
+        description="The words of the impact measure, as the plan has them",
+    )
+    outcome = SelectField("Outcome (optional)", widget=GovSelect(), validators=[Optional()], validate_choice=True)
+    unit = RadioField(
+        "Unit",
+        widget=GovRadioInput(),
+        choices=select_choices((unit, UNIT_LABELS[unit]) for unit in UNITS),
+        invalid_choice_message="Select the unit the KPI is measured in",
+    )
+    direction = RadioField(
+        "Which way is better?",
+        widget=GovRadioInput(),
+        choices=select_choices((d, DIRECTION_LABELS[d]) for d in DIRECTIONS),
+        invalid_choice_message="Select whether higher or lower is better, or a band to hold within",
+    )
+    band_low = NumberField(
+        "Lowest value of the band", description="Only for a KPI held within a band", validators=[Optional()]
+    )
+    band_high = NumberField("Highest value of the band", validators=[Optional()])
+    baseline_value = NumberField("Baseline value", description="Where the KPI started")
+    baseline_date = GovDateField("Baseline date", description="For example, 31 1 2020")
+    target_value = NumberField("Target value", description="A target of 0 is a real target, for example no exclusions")
+    target_date = GovDateField("Target date", description="When the target is to be met. For example, 31 3 2022")
+    milestones = TextAreaField(
+        "Milestones (trajectory)",
+        widget=GovTextArea(),
+        description=(
+            "Where the KPI should be on the way to the target: one per line, the date, a comma, then the value. "
+            "For example: 30/09/2020, 85"
+        ),
+    )
+    tolerance = NumberField(
+        "Tolerance (optional)",
+        description=(
+            "How far behind the trajectory still counts as at risk rather than off track, in the KPI's unit. "
+            "Leave empty to use 5% of the distance from baseline to target."
+        ),
+    )
+    benchmarks = TextAreaField(
+        "Benchmarks (optional)",
+        widget=GovTextArea(),
+        description=(
+            "Figures to compare with: one per line, what it is, its value and the date of the figure. "
+            "For example: England average, 0.06, 31/08/2020"
+        ),
+    )
+    is_ratio = BooleanField(
+        "Values are a numerator over a denominator (for example 92 of 100 children): record both",
+        widget=GovCheckboxInput(),
+    )
+    frequency = RadioField(
+        "How often is it reported? (optional)",
+        widget=GovRadioInput(),
+        choices=select_choices((f, FREQUENCY_LABELS[f]) for f in FREQUENCIES),
+        validators=[Optional()],
+        invalid_choice_message="Select how often the KPI is reported",
+    )
+    data_source = StringField(
+        "Data source (optional)",
+        widget=GovTextInput(),
+        description="Where the figures come from, for example the SALT service's monthly waiting list report",
+        validators=[Length(max=300, message="Data source must be 300 characters or fewer")],
+    )
+    owner_role = SelectField(
+        "Owner (optional)",
+        widget=GovSelect(),
+        description="The role that records the values, from the key-roles glossary. Its holders can add values.",
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    submit = SubmitField("Save KPI", widget=GovSubmitInput())
+
+    # Domain problem fields that are named differently on the form.
+    FIELD_NAMES = {"outcome_id": "outcome", "owner_role_id": "owner_role"}
+
+    def set_choices(self, outcomes, roles) -> None:
+        self.outcome.choices = select_choices(
+            [(NO_CHOICE, "Not linked to an outcome"), *((str(o.id), f"{o.ref} – {_clip(o.text)}") for o in outcomes)]
+        )
+        self.owner_role.choices = select_choices(
+            [
+                (NO_CHOICE, "Not set"),
+                *((str(r.id), f"{r.code or '(no code)'} – {r.title or r.person or ''}".rstrip(" –")) for r in roles),
+            ]
+        )
+
+    @staticmethod
+    def initial(kpi, milestones: str, benchmarks: str) -> dict[str, Any]:
+        """What the form shows for a KPI already held (an imported impact measure has only its words)."""
+        return {
+            "name": kpi.name,
+            "text": kpi.text,
+            "outcome": str(kpi.outcome_id) if kpi.outcome_id else NO_CHOICE,
+            "unit": kpi.unit if kpi.unit in UNITS else None,
+            "direction": kpi.direction if kpi.name else None,  # an imported measure's default is not a choice made
+            "band_low": kpi.band_low,
+            "band_high": kpi.band_high,
+            "baseline_value": kpi.baseline_value,
+            "baseline_date": kpi.baseline_date,
+            "target_value": kpi.target_value,
+            "target_date": kpi.target_date,
+            "milestones": milestones,
+            "tolerance": kpi.tolerance,
+            "benchmarks": benchmarks,
+            "is_ratio": kpi.is_ratio,
+            "frequency": kpi.frequency,
+            "data_source": kpi.data_source,
+            "owner_role": str(kpi.owner_role_id) if kpi.owner_role_id else NO_CHOICE,
+        }
+
+    def draft(self) -> KpiDraft:
+        milestones, _ = parse_milestones(self.milestones.data)
+        benchmarks, _ = parse_benchmarks(self.benchmarks.data)
+        return KpiDraft(
+            name=self.name.data,
+            text=self.text.data,
+            unit=self.unit.data,
+            direction=self.direction.data,
+            outcome_id=int(self.outcome.data) if (self.outcome.data or "").isdigit() else None,
+            baseline_value=self.baseline_value.number,
+            baseline_date=self.baseline_date.data,
+            target_value=self.target_value.number,
+            target_date=self.target_date.data,
+            tolerance=self.tolerance.number,
+            band_low=self.band_low.number,
+            band_high=self.band_high.number,
+            is_ratio=bool(self.is_ratio.data),
+            frequency=self.frequency.data or None,
+            data_source=self.data_source.data,
+            owner_role_id=int(self.owner_role.data) if (self.owner_role.data or "").isdigit() else None,
+            milestones=milestones,
+            benchmarks=benchmarks,
+        )
+
+    def validate_definition(self) -> bool:
+        """The form's own checks, the milestone and benchmark lines and the domain rules, all shown at once."""
+        valid = self.validate()
+        _, milestone_problems = parse_milestones(self.milestones.data)
+        _, benchmark_problems = parse_benchmarks(self.benchmarks.data)
+        line_problems = [Problem("milestones", str(p)) for p in milestone_problems]
+        line_problems += [Problem("benchmarks", str(p)) for p in benchmark_problems]
+        valid = _add_problems(self, line_problems) and valid
+        already = {name for name, field in self._fields.items() if field.errors}
+        domain = [p for p in check_definition(self.draft()) if self.FIELD_NAMES.get(p.field, p.field) not in already]
+        return _add_problems(self, domain, self.FIELD_NAMES) and valid
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        _add_problems(self, problems, self.FIELD_NAMES)
+
+
+def _clip(text: str | None, limit: int = 70) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class KpiValueForm(FlaskForm):
+    on = GovDateField(
+        "Date the value is for",
+        required=True,
+        description="For a month, term or quarter, use its last day. For example, 31 3 2021",
+    )
+    period_label = StringField(
+        "Period (optional)",
+        widget=GovTextInput(),
+        description="How reports name the period, for example Mar 21, Q4 2020/21 or Spring term 2021",
+        validators=[Length(max=60, message="Period must be 60 characters or fewer")],
+    )
+    value = NumberField("Value")
+    numerator = NumberField("Numerator", description="For example, the number of children seen within 18 weeks")
+    denominator = NumberField("Denominator", description="For example, the number of children referred")
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        description="What explains this value, or where it came from. A correction should say what was wrong.",
+    )
+    corrects = HiddenField()
+    submit = SubmitField("Save value", widget=GovSubmitInput())
+
+    @property
+    def corrects_id(self) -> int | None:
+        return int(self.corrects.data) if (self.corrects.data or "").isdigit() else None
+
+    def draft(self) -> ValueDraft:
+        return ValueDraft(
+            on=self.on.data,
+            value=self.value.number,
+            numerator=self.numerator.number,
+            denominator=self.denominator.number,
+            note=self.note.data,
+            period_label=self.period_label.data,
+        )
+
+    def validate_for(self, kpi, today: date) -> bool:
+        """The form's own checks plus the value rules (which the service checks again), all shown at once."""
+        valid = self.validate()
+        already = {name for name, field in self._fields.items() if field.errors}
+        _, problems = resolve_value(self.draft(), unit=kpi.unit, is_ratio=kpi.is_ratio, today=today)
+        return _add_problems(self, [p for p in problems if p.field not in already]) and valid
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        _add_problems(self, problems)
+
+    def prefill_from(self, value) -> None:
+        """Start a correction from the value being corrected."""
+        self.corrects.data = str(value.id)
+        self.on.data = value.on
+        self.period_label.data = value.period_label
+        self.value.process_data(value.value)
+        if value.numerator is not None:
+            self.numerator.process_data(value.numerator)
+        if value.denominator is not None:
+            self.denominator.process_data(value.denominator)
+
+
+class UploadValuesForm(FlaskForm):
+    values_file = FileField(
+        "CSV or Excel file",
+        widget=GovFileInput(),
+        description="A .csv or .xlsx file whose first row names the columns KPI, Date, Value and Note.",
+        validators=[InputRequired(message="Select a CSV or Excel file of KPI values")],
+    )
+    submit = SubmitField("Upload values", widget=GovSubmitInput())
+
+    def validate_values_file(self, field):
+        name = (field.data.filename or "").lower() if field.data else ""
+        if name.endswith(".xls"):
+            raise ValidationError("The file is an old-style .xls workbook: save it as .xlsx or .csv and try again")
+        if not name.endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+            raise ValidationError("The selected file must be a CSV file (.csv) or an Excel workbook (.xlsx)")
