@@ -25,6 +25,7 @@ def cli() -> None:
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, import_plan_command, load_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(report_command)
 
 
 @click.command("create-user")
@@ -139,3 +140,46 @@ def restore_command(path: Path) -> None:
         raise click.ClickException(f"Not restored: {refused}") from None
     db.session.commit()
     click.echo(f"Restored {sum(counts.values())} rows from {path}")
+
+
+@click.command("report")
+@click.option("--period", "period_label", required=True, help="The review period, as labelled (for example Mar 21).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "xlsx", "docx"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@click.option("--plan", "plan_id", type=int, help="The plan (default: the only plan with that period).")
+@click.option("--compare-with", "compare_label", help="The period to compare with (default: the one before).")
+@click.option("--priority", "priorities", type=int, multiple=True, help="Only this priority (repeatable).")
+@click.option("--no-appendix", is_flag=True, help="Leave out the key roles and the full action list.")
+def report_command(
+    period_label: str,
+    fmt: str,
+    output: Path,
+    plan_id: int | None,
+    compare_label: str | None,
+    priorities: tuple[int, ...],
+    no_appendix: bool,
+) -> None:
+    """Write the board progress report for a review period as HTML, PDF, Excel or Word."""
+    from datetime import UTC, datetime
+
+    from wsoa.reports.assemble import ReportOptions
+    from wsoa.services import reports
+
+    try:
+        source = reports.load_report_source(reports.plan_for_period(period_label, plan_id))
+        options = ReportOptions(
+            period_id=reports.period_by_label(source, period_label),
+            compare_with_id=reports.period_by_label(source, compare_label) if compare_label else None,
+            priorities=tuple(sorted(set(priorities))) or None,
+            include_appendix=not no_appendix,
+        )
+        report = reports.build_report(
+            source, options, generated_by="wsoa report (command line)", generated_at=datetime.now(UTC)
+        )
+    except reports.ReportProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    try:
+        output.write_bytes(reports.write_report(report, fmt))
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"Wrote the {report.cover.period_label} board report ({fmt}) for {report.cover.plan_title} to {output}")

@@ -24,6 +24,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
     "record_kpi_values": frozenset({"admin", "editor", "lead"}),
+    "record_any_kpi_values": frozenset({"admin", "editor"}),  # beyond their own roles' KPIs: see can_record_kpi_values
     "edit_kpis": frozenset({"admin", "editor"}),
     "change_own_password": frozenset({"admin", "editor", "lead", "viewer"}),
 }
@@ -69,3 +70,12 @@ def can_update_action(user, lead_role_ids) -> bool:
     if has_capability(user.level, "update_any_progress"):
         return True
     return not {role.id for role in user.roles}.isdisjoint(lead_role_ids)
+
+
+def can_record_kpi_values(user, owner_role_id: int | None) -> bool:
+    """Admins and editors may record any KPI's values; a lead only a KPI owned by a role they hold; viewers none."""
+    if not getattr(user, "is_authenticated", False) or not has_capability(user.level, "record_kpi_values"):
+        return False
+    if has_capability(user.level, "record_any_kpi_values"):
+        return True
+    return owner_role_id is not None and owner_role_id in {role.id for role in user.roles}

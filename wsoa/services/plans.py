@@ -14,6 +14,7 @@ from wsoa.domain.rag import add_distributions, rag_distribution
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
 from wsoa.services.honesty import PeriodProgress, action_flags, period_progress
+from wsoa.services.kpis import KpiCard, kpi_cards
 from wsoa.services.queries import latest_revised_due_ids, latest_update_ids, people_by_code, with_latest_update
 
 
@@ -163,6 +164,7 @@ class PriorityPage:
     groups: list[ActionGroup]
     distribution: dict[str, int]
     progress: PeriodProgress | None = None  # the current period's updates and honesty flags
+    kpi_cards: list[KpiCard] = field(default_factory=list)  # each KPI's status, chart data and numbers
 
 
 def _action_rows(query, today: date, people: dict[str, str | None]) -> list[ActionRow]:
@@ -207,6 +209,7 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         lead_display=describe_lead(priority.lead_role, people),
         outcomes=list(outcomes),
         kpis=list(kpis),
+        kpi_cards=kpi_cards(kpis, today),
         groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
         distribution=rag_distribution(row.rag for row in rows),
         progress=period_progress(priority.plan_id, today, priority_id=priority_id),

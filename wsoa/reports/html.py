@@ -1,0 +1,123 @@
+"""The board report as HTML: the charts for it, and the standalone document the PDF and the HTML file are made from.
+
+The page in the app renders templates/reports/board_report.html through Flask; the standalone document is rendered
+here with its own Jinja environment over the same templates, so the CLI and the PDF need no request.
+"""
+
+import re
+from functools import cache, lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from config import TEMPLATES_DIR
+from wsoa.formatting import number, uk_date, uk_datetime
+from wsoa.reports import rag_chart
+from wsoa.reports.assemble import BoardReport, KpiLine
+
+STANDALONE_TEMPLATE = "reports/board_report_standalone.html"
+
+
+def css_string(value: str) -> Markup:
+    """A quoted CSS string that cannot end the string or the <style> element it sits in."""
+    escaped = (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("<", "\\3C ")
+        .replace(">", "\\3E ")
+        .replace("\r", "")
+        .replace("\n", "\\A ")
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704  (escaped above for CSS; HTML escaping would corrupt it)
+
+
+@cache
+def environment() -> Environment:
+    """A Jinja environment over the app's templates with the filters the report uses."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+    env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, number=number, css_string=css_string)
+    return env
+
+
+# Charts are pure functions of their data and take 15-90 ms each to draw, so each process keeps the latest few
+# hundred: the same report viewed, then downloaded as PDF, or opened by several board members, draws them once.
+CHART_CACHE_SIZE = 512
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def rag_bar(distribution: tuple[tuple[str, int], ...], caption: str) -> Markup:
+    """A priority's (or the plan's) stacked RAG bar as inline SVG with its description."""
+    counts = dict(distribution)
+    return _figure(rag_chart.rag_bar_svg(counts), rag_chart.describe(counts, caption), caption)
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def kpi_chart(kpi: KpiLine) -> Markup | None:
+    """The KPI's trend chart as inline SVG, when it has values to draw."""
+    if not kpi.readings:
+        return None
+    from wsoa.reports.charts import report_kpi_trend_svg
+
+    return _figure(report_kpi_trend_svg(kpi), f"Trend of {kpi.name}: {kpi.explanation}", f"kpi-{kpi.id}")
+
+
+def chart_markup(report: BoardReport) -> dict[str, Markup]:
+    """Every chart the report shows as inline SVG, keyed 'plan', 'priority-N' and 'kpi-ID'."""
+    charts: dict[str, Markup] = {
+        "plan": rag_bar(tuple(report.summary.plan.distribution.items()), report.summary.plan.title)
+    }
+    for section in report.priorities:
+        charts[f"priority-{section.number}"] = rag_bar(
+            tuple(section.row.distribution.items()), f"Priority {section.number}"
+        )
+        for kpi in section.kpis:
+            if chart := kpi_chart(kpi):
+                charts[f"kpi-{kpi.id}"] = chart
+    return charts
+
+
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+_STYLE_ELEMENT = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
+
+
+def _presentation_attributes(match: re.Match) -> str:
+    declarations = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in declarations)
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """Matplotlib SVG made safe to inline, any number of times, in a page with a strict CSP.
+
+    Drops the XML prolog, metadata and the <style> element (inline, its `*` rule would style the whole page);
+    turns style attributes into presentation attributes (style-src 'self' blocks style attributes); and prefixes
+    every id so that several charts in one document do not collide.
+    """
+    svg = svg[svg.index("<svg") :]
+    svg = _METADATA.sub("", svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
+    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def _figure(svg: str, description: str, key: str) -> Markup:
+    clean = inline_svg(svg, f"chart-{re.sub(r'[^A-Za-z0-9-]+', '-', key).lower()}")
+    return Markup('<div role="img" aria-label="{}">{}</div>').format(description, Markup(clean))  # noqa: S704
+
+
+def render_standalone(report: BoardReport) -> str:
+    """The whole report as one self-contained HTML document: styles and charts inline, A4 print rules."""
+    template = environment().get_template(STANDALONE_TEMPLATE)
+    html = template.render(report=report, charts=chart_markup(report), standalone=True)
+    # The template's indentation between tags is a fifth of a 1,000-action document and slows WeasyPrint.
+    return _BETWEEN_TAGS.sub("><", html)

@@ -1,0 +1,325 @@
+"""Loading a plan's history for the board report, in a fixed number of queries whatever the plan's size."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from wsoa.domain.kpi_status import Direction, Frequency, KpiDefinition, TrajectoryPoint
+from wsoa.domain.snapshot import ActionRecord, PeriodRecord, UpdateRecord, take_snapshot
+from wsoa.extensions import db
+from wsoa.models import (
+    Action,
+    Kpi,
+    KpiMilestone,
+    KpiValue,
+    Plan,
+    Priority,
+    ProgressUpdate,
+    ReviewPeriod,
+    Role,
+    RoleHolder,
+    User,
+)
+from wsoa.reports.assemble import (
+    BoardReport,
+    HolderRecord,
+    KpiRecord,
+    KpiValueRecord,
+    PeriodInfo,
+    PlanInfo,
+    PriorityInfo,
+    ReportOptions,
+    ReportSource,
+    RoleRecord,
+    assemble,
+)
+
+
+class NotFound(LookupError):
+    pass
+
+
+class ReportProblem(ValueError):
+    """The options ask for something the plan does not have (a period or priority of another plan)."""
+
+
+def load_report_source(plan_id: int) -> ReportSource:
+    """Every record a report of any period needs: 10 queries, however many actions and updates the plan has."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(plan_id)
+    periods = [
+        PeriodInfo(
+            PeriodRecord(id=p.id, label=p.label, position=p.position, start=p.start_date, end=p.end_date),
+            board_date=p.board_date,
+            is_current=p.is_current,
+        )
+        for p in db.session.scalars(
+            select(ReviewPeriod).where(ReviewPeriod.plan_id == plan_id).order_by(ReviewPeriod.position, ReviewPeriod.id)
+        )
+    ]
+    priorities = [
+        PriorityInfo(number=number, title=title, lead_role=lead_role, position=position)
+        for number, title, lead_role, position in db.session.execute(
+            select(Priority.number, Priority.title, Priority.lead_role, Priority.position)
+            .where(Priority.plan_id == plan_id)
+            .order_by(Priority.position, Priority.number)
+        )
+    ]
+    actions = [
+        ActionRecord(
+            id=row.id,
+            ref=row.ref,
+            priority=row.number,
+            title=row.title,
+            lead=row.lead,
+            due_text=row.due_text,
+            due_end=row.due_end,
+            retired_at=row.retired_at,
+            position=row.position,
+        )
+        for row in db.session.execute(
+            select(
+                Action.id,
+                Action.ref,
+                Priority.number,
+                Action.title,
+                Action.lead,
+                Action.due_text,
+                Action.due_end,
+                Action.retired_at,
+                Action.position,
+            )
+            .join(Priority, Priority.id == Action.priority_id)
+            .where(Action.plan_id == plan_id)
+            .order_by(Action.position, Action.id)
+        )
+    ]
+    updates = [
+        UpdateRecord(
+            id=row.id,
+            action_id=row.action_id,
+            period_id=row.review_period_id,
+            created_at=row.created_at,
+            rag=row.rag,
+            narrative=row.narrative,
+            next_steps=row.next_steps,
+            risks=row.risks,
+            evidence=row.evidence,
+            confidence=row.confidence,
+            revised_due_text=row.revised_due_text,
+            revised_due_end=row.revised_due_end,
+            revised_due_reason=row.revised_due_reason,
+            author=row.author,
+        )
+        for row in db.session.execute(
+            select(
+                ProgressUpdate.id,
+                ProgressUpdate.action_id,
+                ProgressUpdate.review_period_id,
+                ProgressUpdate.created_at,
+                ProgressUpdate.rag,
+                ProgressUpdate.narrative,
+                ProgressUpdate.next_steps,
+                ProgressUpdate.risks,
+                ProgressUpdate.evidence,
+                ProgressUpdate.confidence,
+                ProgressUpdate.revised_due_text,
+                ProgressUpdate.revised_due_end,
+                ProgressUpdate.revised_due_reason,
+                func.coalesce(ProgressUpdate.author_name, User.name).label("author"),
+            )
+            .join(Action, Action.id == ProgressUpdate.action_id)
+            .outerjoin(User, User.id == ProgressUpdate.author_id)
+            .where(Action.plan_id == plan_id)
+            .order_by(ProgressUpdate.id)
+        )
+    ]
+    return ReportSource(
+        plan=PlanInfo(id=plan.id, title=plan.title, kind_label=plan.kind_label, area=plan.area),
+        periods=periods,
+        priorities=priorities,
+        actions=actions,
+        updates=updates,
+        roles=_roles(),
+        kpis=_kpis(plan_id),
+    )
+
+
+def _roles() -> list[RoleRecord]:
+    """The key-roles glossary with who held each role when (two queries)."""
+    holders: dict[int, list[HolderRecord]] = defaultdict(list)
+    for role_id, person, started_at, ended_at in db.session.execute(
+        select(RoleHolder.role_id, RoleHolder.person, RoleHolder.started_at, RoleHolder.ended_at).order_by(
+            RoleHolder.started_at, RoleHolder.id
+        )
+    ):
+        holders[role_id].append(HolderRecord(person=person, started_at=started_at, ended_at=ended_at))
+    return [
+        RoleRecord(
+            code=row.code,
+            title=row.title,
+            organisation=row.organisation,
+            person=row.person,
+            holders=tuple(holders.get(row.id, ())),
+            position=row.position,
+        )
+        for row in db.session.execute(
+            select(Role.id, Role.code, Role.title, Role.organisation, Role.person, Role.position).order_by(
+                Role.position, Role.code, Role.id
+            )
+        )
+    ]
+
+
+def _point(on, value) -> TrajectoryPoint | None:
+    return TrajectoryPoint(on=on, value=value) if on is not None and value is not None else None
+
+
+def _kpis(plan_id: int) -> list[KpiRecord]:
+    """The plan's KPIs with their trajectory and every recorded value (three queries).
+
+    A minimal adapter from the Kpi model to the domain's KpiDefinition; wsoa.services.kpis may later provide the
+    shared one.
+    """
+    in_plan = select(Kpi.id).join(Priority, Priority.id == Kpi.priority_id).where(Priority.plan_id == plan_id)
+    milestones: dict[int, list[TrajectoryPoint]] = defaultdict(list)
+    for kpi_id, on, value in db.session.execute(
+        select(KpiMilestone.kpi_id, KpiMilestone.on, KpiMilestone.value)
+        .where(KpiMilestone.kpi_id.in_(in_plan.scalar_subquery()))
+        .order_by(KpiMilestone.on, KpiMilestone.id)
+    ):
+        milestones[kpi_id].append(TrajectoryPoint(on=on, value=value))
+    values: dict[int, list[KpiValueRecord]] = defaultdict(list)
+    for row in db.session.execute(
+        select(KpiValue.id, KpiValue.kpi_id, KpiValue.on, KpiValue.value, KpiValue.created_at, KpiValue.supersedes_id)
+        .where(KpiValue.kpi_id.in_(in_plan.scalar_subquery()))
+        .order_by(KpiValue.id)
+    ):
+        values[row.kpi_id].append(
+            KpiValueRecord(
+                id=row.id, on=row.on, value=row.value, created_at=row.created_at, supersedes_id=row.supersedes_id
+            )
+        )
+    records = []
+    for kpi, number in db.session.execute(
+        select(Kpi, Priority.number)
+        .join(Priority, Priority.id == Kpi.priority_id)
+        .where(Priority.plan_id == plan_id)
+        .order_by(Priority.position, Priority.number, Kpi.position, Kpi.id)
+    ):
+        definition = KpiDefinition(
+            direction=Direction(kpi.direction),
+            baseline=_point(kpi.baseline_date, kpi.baseline_value),
+            target=_point(kpi.target_date, kpi.target_value),
+            milestones=tuple(milestones.get(kpi.id, ())),
+            tolerance=kpi.tolerance,
+            band_low=kpi.band_low,
+            band_high=kpi.band_high,
+            frequency=Frequency(kpi.frequency) if kpi.frequency else None,
+        )
+        records.append(
+            KpiRecord(
+                id=kpi.id,
+                priority=number,
+                name=kpi.name or kpi.text,
+                unit=kpi.unit,
+                definition=definition,
+                values=tuple(values.get(kpi.id, ())),
+                position=kpi.position,
+            )
+        )
+    return records
+
+
+def default_period_id(source: ReportSource) -> int | None:
+    """The period a report is for unless chosen: the current one, else the latest."""
+    current = next((p for p in reversed(source.periods) if p.is_current), None)
+    if current is not None:
+        return current.id
+    return source.periods[-1].id if source.periods else None
+
+
+def build_report(
+    source: ReportSource, options: ReportOptions, *, generated_by: str, generated_at: datetime | None
+) -> BoardReport:
+    """The snapshot as at the chosen period, compared with the chosen one, laid out as the board report."""
+    if source.period(options.period_id) is None:
+        raise ReportProblem("Choose a review period of this plan")
+    if options.compare_with_id is not None and source.period(options.compare_with_id) is None:
+        raise ReportProblem("Choose a review period of this plan to compare with")
+    known = {p.number for p in source.priorities}
+    if options.priorities and not set(options.priorities) <= known:
+        raise ReportProblem("Choose priorities of this plan")
+    snapshot = take_snapshot(
+        actions=source.actions,
+        updates=source.updates,
+        periods=[p.record for p in source.periods],
+        period_id=options.period_id,
+        compare_with_id=options.compare_with_id,
+    )
+    return assemble(source, snapshot, options, generated_by=generated_by, generated_at=generated_at)
+
+
+def board_report(
+    plan_id: int, options: ReportOptions, *, generated_by: str, generated_at: datetime | None
+) -> BoardReport:
+    """Load and build in one call (the CLI and the benchmark)."""
+    return build_report(load_report_source(plan_id), options, generated_by=generated_by, generated_at=generated_at)
+
+
+def _same_label(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def plan_for_period(period_label: str, plan_id: int | None = None) -> int:
+    """The plan a report of `period_label` is for: the one given, else the only plan with such a period."""
+    if plan_id is not None:
+        if db.session.get(Plan, plan_id) is None:
+            raise ReportProblem(f"There is no plan {plan_id}")
+        return plan_id
+    plans = sorted(
+        {
+            owner
+            for owner, label in db.session.execute(select(ReviewPeriod.plan_id, ReviewPeriod.label))
+            if _same_label(label, period_label)
+        }
+    )
+    if not plans:
+        raise ReportProblem(f"No plan has a review period called {period_label!r}")
+    if len(plans) > 1:
+        raise ReportProblem(
+            f"Plans {', '.join(map(str, plans))} all have a review period called {period_label!r}: choose one with --plan"
+        )
+    return plans[0]
+
+
+def period_by_label(source: ReportSource, label: str) -> int:
+    """The id of the plan's review period called `label` (ignoring case and spacing)."""
+    period = source.period_by_label(label)
+    if period is None:
+        known = ", ".join(p.label for p in source.periods) or "none yet"
+        raise ReportProblem(f"Plan {source.plan.id} has no review period called {label!r} (its periods: {known})")
+    return period.id
+
+
+def write_report(report: BoardReport, fmt: str) -> bytes:
+    """The report in one of the formats: html (standalone document), pdf, docx or xlsx."""
+    if fmt == "html":
+        from wsoa.reports.html import render_standalone
+
+        return render_standalone(report).encode("utf-8")
+    if fmt == "pdf":
+        from wsoa.reports.pdf import render_pdf
+
+        return render_pdf(report)
+    if fmt == "docx":
+        from wsoa.reports.docx import render_docx
+
+        return render_docx(report)
+    if fmt == "xlsx":
+        from wsoa.reports.xlsx import render_xlsx
+
+        return render_xlsx(report)
+    raise ReportProblem(f"Unknown format {fmt!r}")
