@@ -78,8 +78,8 @@ def test_choices_travel_in_the_query_string_and_download_links_keep_them(client,
     assert not soup.select("#report-appendix")
     assert normalise_spaces(soup.select_one("#report-scope")) == "Priority 2 of 2"
     links = {a.text: parse_qs(urlparse(a["href"]).query) for a in soup.select("#downloads a")}
-    assert set(links) == {"Download as PDF", "Download as Word", "Download as Excel"}
-    assert links["Download as PDF"] == {
+    assert set(links) == {"Download the report as PDF", "Download the report as Word", "Download the report as Excel"}
+    assert links["Download the report as PDF"] == {
         "period": [str(built.q1.id)],
         "appendix": ["no"],
         "priority": ["2"],

@@ -45,7 +45,7 @@ def board_report(plan_id: int):
         report=report,
         charts=chart_markup(report) if report else {},
         query=form.query() if report else {},
-        downloads=[(fmt, f"Download as {label}") for fmt, label in FORMATS.items() if fmt in DOWNLOADS],
+        downloads=[(fmt, f"Download the report as {label}") for fmt, label in FORMATS.items() if fmt in DOWNLOADS],
     )
 
 
