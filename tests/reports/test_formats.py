@@ -16,6 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from tests.factories import create_update
 from tests.reports.plan_builder import (
     FORMULA_NARRATIVE,
     FORMULA_NEXT_STEPS,
@@ -31,6 +32,7 @@ from wsoa.reports.rag_chart import rag_bar_png, rag_bar_svg
 from wsoa.services.reports import build_report, load_report_source, write_report
 
 AT = datetime(2021, 10, 5, 9, 0, tzinfo=UTC)
+MARGIN = 39.685  # points: the PDF's 14 mm side margins
 RAG_KEYS = ("red", "amber", "green", "blue", "none")
 CHANGE_KEYS = ("improved", "worsened", "unchanged", "newly complete", "newly rated")
 
@@ -126,6 +128,19 @@ def test_pdf_repeats_table_headings_when_a_table_runs_onto_another_page(built):
     assert len(pages_with_list) > 1
     for page in pages_with_list:
         assert re.search(r"^\s*Ref\s+Action\s+Lead\s+Due\s+RAG", page, re.M), "every page of the table has its headings"
+
+
+def test_pdf_tables_stay_inside_the_page_margins(built):
+    """Every word sits inside the page's side margins: a table wider than the page would be cut off at its edge."""
+    words = "Delivered as planned this period and reported to the SEND Partnership Board with the minutes attached."
+    create_update(action=built.actions["2.1.1"], period=built.q2, rag="green", narrative=" ".join([words] * 3))
+    data = write_report(make_report(built), "pdf")
+    result = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    html = BeautifulSoup(result.stdout.decode("utf-8"), "html.parser")
+    for page in html.find_all("page"):
+        width = float(page["width"])
+        for word in page.find_all("word"):
+            assert MARGIN - 1 <= float(word["xmin"]) <= float(word["xmax"]) <= width - MARGIN + 1, word.text
 
 
 def _replace(report, **changes):
