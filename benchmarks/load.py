@@ -5,8 +5,13 @@ the app with gunicorn (several workers) and drives it from this process with one
 time. Prints throughput, p50/p95/p99 latency per page and errors, then checks in the database that every update
 the server acknowledged is stored exactly once.
 
-    .venv/bin/python benchmarks/load.py            # 50 leads, 30 s
+Each lead behaves like a person: they arrive at a random moment in the first LOAD_RAMP seconds and pause to read
+for LOAD_THINK seconds on average (uniformly between half and one and a half times that) before each next request.
+LOAD_THINK=0 removes the pauses, so the figures show the server saturated rather than a busy morning.
+
+    .venv/bin/python benchmarks/load.py            # 50 leads, 60 s, 1 s reading time
     LOAD_USERS=20 LOAD_SECONDS=10 .venv/bin/python benchmarks/load.py
+    LOAD_THINK=0 .venv/bin/python benchmarks/load.py   # saturation
 """
 
 import http.cookiejar
@@ -29,8 +34,10 @@ from pathlib import Path
 import psycopg
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
-SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+THINK = float(os.environ.get("LOAD_THINK", "1.0"))
+RAMP = float(os.environ.get("LOAD_RAMP", "10"))
 PG_ADMIN = os.environ.get("LOAD_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "load-test-password"
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,15 +90,34 @@ def prepare(env: dict) -> list[tuple[str, list[int]]]:
     return leads
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Hand redirects back to the lead, so the POST and the page it leads to are timed apart."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Lead(threading.Thread):
     def __init__(self, base: str, email: str, action_ids: list[int], deadline: float, results):
         super().__init__(daemon=True)
         self.base, self.email, self.action_ids, self.deadline, self.results = base, email, action_ids, deadline, results
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects()
+        )
 
-    def request(self, page: str, path: str, data: dict | None = None) -> str | None:
+    def think(self) -> None:
+        if THINK > 0:
+            time.sleep(random.uniform(0.5 * THINK, 1.5 * THINK))
+
+    def request(
+        self, page: str, path: str, data: dict | None = None, *, after: str = "", think: bool = True
+    ) -> str | None:
+        """One request, timed on its own; a redirect is followed as a separate, separately timed request."""
+        if think:
+            self.think()
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         started = time.perf_counter()
+        location = None
         try:
             request = urllib.request.Request(self.base + path, data=body)  # noqa: S310  (our own loopback server)
             with self.opener.open(request, timeout=30) as response:
@@ -99,20 +125,29 @@ class Lead(threading.Thread):
                 status = response.status
         except urllib.error.HTTPError as error:
             text, status = error.read().decode(errors="replace"), error.code
+            location = error.headers.get("Location")
         except OSError as error:
             self.results["errors"].append((page, repr(error)))
             return None
         self.results["latency"][page].append(time.perf_counter() - started)
+        if status in (302, 303) and location:
+            return self.request(after or page, urllib.parse.urlsplit(location).path, think=False)
         if status >= 400:
             self.results["errors"].append((page, status))
             return None
         return text
 
     def run(self) -> None:
+        time.sleep(random.uniform(0, RAMP))
         page = self.request("sign-in form", "/sign-in")
         token = _csrf(page)
         if (
-            self.request("sign in", "/sign-in", {"email": self.email, "password": PASSWORD, "csrf_token": token})
+            self.request(
+                "sign in",
+                "/sign-in",
+                {"email": self.email, "password": PASSWORD, "csrf_token": token},
+                after="my actions",
+            )
             is None
         ):
             return
@@ -138,6 +173,7 @@ class Lead(threading.Thread):
                     "next_steps": "Keep going",
                     "risks": "None known",
                 },
+                after="action page",
             )
             if saved is not None and "saved for" in saved:
                 self.results["acknowledged"].append(marker)
@@ -198,7 +234,10 @@ def main() -> None:
             thread.join(timeout=SECONDS + 60)
         elapsed = time.monotonic() - started
         total = sum(len(v) for v in results["latency"].values())
-        print(f"{len(leads)} leads, {WORKERS} gunicorn workers on PostgreSQL, {elapsed:.1f} s")
+        print(
+            f"{len(leads)} leads arriving over {RAMP:g} s, reading {THINK:g} s a page on average, "
+            f"{WORKERS} gunicorn workers on PostgreSQL, {elapsed:.1f} s"
+        )
         print(f"requests: {total}, throughput {total / elapsed:.1f} requests/s, errors: {len(results['errors'])}")
         print(f"{'page':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
         for page, values in results["latency"].items():
