@@ -22,13 +22,30 @@ def cli() -> None:
     """Written Statement of Action tracker."""
 
 
+class DatabaseCommand(click.Command):
+    """A command that reads or writes the database: if the database fails part-way, everything the command did is
+    rolled back and the person gets one line saying so, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return super().invoke(ctx)
+        except OperationalError:
+            db.session.rollback()
+            raise click.ClickException(
+                "The database could not be reached or stopped responding, so nothing was written. "
+                "Check DATABASE_URL and that the database is running, then try again."
+            ) from None
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, import_plan_command, load_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(report_command)
 
 
-@click.command("create-user")
+@click.command("create-user", cls=DatabaseCommand)
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--level", type=click.Choice(["admin", "editor", "lead", "viewer"]), required=True)
@@ -46,7 +63,7 @@ def create_user_command(email: str, name: str, level: str, password: str, roles:
     click.echo(f"Created {user.level} {user.email}")
 
 
-@click.command("import-plan")
+@click.command("import-plan", cls=DatabaseCommand)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed plan as one JSON document on stdout.")
@@ -107,7 +124,7 @@ def _import(parsed, file_name: str, content: bytes, *, plan_id: int | None, dry_
     return result
 
 
-@click.command("load-demo")
+@click.command("load-demo", cls=DatabaseCommand)
 def load_demo_command() -> None:
     """Load the demo plan (the Shropshire WSoA workbook under imports/demo) and demo users, once."""
     from wsoa.services.demo import load_demo
@@ -117,7 +134,7 @@ def load_demo_command() -> None:
     db.session.commit()
 
 
-@click.command("backup")
+@click.command("backup", cls=DatabaseCommand)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write every plan, its full history, users and audit trail to one JSON file."""
@@ -127,7 +144,7 @@ def backup_command(path: Path) -> None:
     click.echo(f"Backed up to {path}")
 
 
-@click.command("restore")
+@click.command("restore", cls=DatabaseCommand)
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def restore_command(path: Path) -> None:
     """Load a backup made by `wsoa backup` into an empty, migrated database."""
@@ -142,7 +159,7 @@ def restore_command(path: Path) -> None:
     click.echo(f"Restored {sum(counts.values())} rows from {path}")
 
 
-@click.command("report")
+@click.command("report", cls=DatabaseCommand)
 @click.option("--period", "period_label", required=True, help="The review period, as labelled (for example Mar 21).")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "xlsx", "docx"]), required=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
