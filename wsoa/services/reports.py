@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from wsoa.domain.kpi_status import Direction, Frequency, KpiDefinition, TrajectoryPoint
+from wsoa.domain.kpi_status import TrajectoryPoint
 from wsoa.domain.snapshot import ActionRecord, PeriodRecord, UpdateRecord, take_snapshot
 from wsoa.extensions import db
 from wsoa.models import (
@@ -34,6 +34,7 @@ from wsoa.reports.assemble import (
     RoleRecord,
     assemble,
 )
+from wsoa.services.kpis import definition_of
 
 
 class NotFound(LookupError):
@@ -173,16 +174,8 @@ def _roles() -> list[RoleRecord]:
     ]
 
 
-def _point(on, value) -> TrajectoryPoint | None:
-    return TrajectoryPoint(on=on, value=value) if on is not None and value is not None else None
-
-
 def _kpis(plan_id: int) -> list[KpiRecord]:
-    """The plan's KPIs with their trajectory and every recorded value (three queries).
-
-    A minimal adapter from the Kpi model to the domain's KpiDefinition; wsoa.services.kpis may later provide the
-    shared one.
-    """
+    """The plan's KPIs with their trajectory and every recorded value (three queries)."""
     in_plan = select(Kpi.id).join(Priority, Priority.id == Kpi.priority_id).where(Priority.plan_id == plan_id)
     milestones: dict[int, list[TrajectoryPoint]] = defaultdict(list)
     for kpi_id, on, value in db.session.execute(
@@ -209,16 +202,7 @@ def _kpis(plan_id: int) -> list[KpiRecord]:
         .where(Priority.plan_id == plan_id)
         .order_by(Priority.position, Priority.number, Kpi.position, Kpi.id)
     ):
-        definition = KpiDefinition(
-            direction=Direction(kpi.direction),
-            baseline=_point(kpi.baseline_date, kpi.baseline_value),
-            target=_point(kpi.target_date, kpi.target_value),
-            milestones=tuple(milestones.get(kpi.id, ())),
-            tolerance=kpi.tolerance,
-            band_low=kpi.band_low,
-            band_high=kpi.band_high,
-            frequency=Frequency(kpi.frequency) if kpi.frequency else None,
-        )
+        definition = definition_of(kpi, milestones.get(kpi.id, ()))
         records.append(
             KpiRecord(
                 id=kpi.id,
