@@ -128,7 +128,7 @@ def test_an_import_from_the_command_line_that_fails_half_way_writes_nothing(app,
     monkeypatch.setattr(import_service, "_append_updates", database_gone)
     result = app.test_cli_runner().invoke(args=["import-plan", str(IMPORTS_DIR / "demo" / "shropshire-wsoa.xlsx")])
     assert result.exit_code == 1
-    assert "The database could not be reached or stopped responding, so nothing was written." in result.output
+    assert "The database failed (server closed the connection unexpectedly), so nothing was written." in result.output
     assert isinstance(result.exception, SystemExit), "a clean exit, not an exception escaping"
     db.session.expire_all()
     assert (count(Plan), count(Action), count(ImportBatch), count(Role)) == (0, 0, 0, 0)

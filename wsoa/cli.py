@@ -31,11 +31,12 @@ class DatabaseCommand(click.Command):
 
         try:
             return super().invoke(ctx)
-        except OperationalError:
+        except OperationalError as error:
             db.session.rollback()
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else "no reason given"
             raise click.ClickException(
-                "The database could not be reached or stopped responding, so nothing was written. "
-                "Check DATABASE_URL and that the database is running, then try again."
+                f"The database failed ({reason}), so nothing was written. Check DATABASE_URL, that the database "
+                "is running and that `wsoa db upgrade` has been run, then try again."
             ) from None
 
 

@@ -38,3 +38,33 @@ def test_unknown_codes_are_left_out_of_matches_but_shown_as_written():
 
 def test_lead_is_described_with_the_people_holding_each_role():
     assert describe_lead("DoP/DCS", GLOSSARY) == "DoP (Claire Parker), DCS (Karen Bradshaw)"
+
+
+@pytest.mark.parametrize(
+    ("lead_text", "codes"),
+    [
+        # How seed 004's Priority 6 writes the leads its glossary spells "EAS M’ger", "EIS M’gr" and "DoPH"
+        ("EAS Mgr", ["EAS M\u2019ger"]),
+        ("EAS mgr", ["EAS M\u2019ger"]),
+        ("EAS mg'r", ["EAS M\u2019ger"]),
+        ("EAS manager", ["EAS M\u2019ger"]),
+        ("EIS mg'r", ["EIS M\u2019gr"]),
+        ("DPH", ["DoPH"]),
+        ("DPH/EAS Mgr", ["DoPH", "EAS M\u2019ger"]),
+        ("DoP/AD Early Help and partnerships", ["DoP"]),
+        ("SEN services mg'r", []),
+        ("EAS", []),
+    ],
+)
+def test_common_abbreviations_of_a_code_still_name_its_role(lead_text, codes):
+    glossary = ["DCS", "DoP", "DoPH", "EAS M\u2019ger", "EIS M\u2019gr", "SALT SM"]
+    assert match_codes(lead_text, glossary) == codes
+
+
+def test_a_loose_match_that_could_be_either_of_two_codes_names_neither():
+    assert match_codes("DP", ["DoP", "DP"]) == ["DP"]
+    assert match_codes("DT", ["DoT", "D'T"]) == []
+
+
+def test_glossary_rows_without_a_code_are_passed_over():
+    assert match_codes("DCS", [None, "DCS", ""]) == ["DCS"]

@@ -1,7 +1,8 @@
 """Leads are written as role codes ("DoP/DCS", "SALT SM", "PACC & CC"): split them and resolve against the glossary."""
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"\s*(?:/|,|;|&|\+|\band\b|\n)\s*", re.IGNORECASE)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -24,12 +25,43 @@ def lead_codes(lead_text: str | None) -> list[str]:
     return list(seen.values())
 
 
+# Plans abbreviate "manager" every which way ("EAS Mgr", "EAS mg'r", "EAS M’ger") and drop the "of" of
+# director-of codes ("DPH" for "DoPH"); a cell written so still names the glossary's role.
+_MANAGER = re.compile(r"m(?:an|n)?a?ge?r")
+_DIRECTOR_OF = re.compile(r"(?<=[A-Z])o(?=[A-Z])")
+
+
+def loose_code(code: str) -> str:
+    """A looser key than `normalise_code`: no apostrophes, no "of" between capitals, one spelling of manager."""
+    text = _DIRECTOR_OF.sub("", code.translate(_APOSTROPHES).replace("'", ""))
+    return " ".join("mgr" if _MANAGER.fullmatch(word) else word for word in text.casefold().split())
+
+
 def match_codes(lead_text: str | None, known_codes: Iterable[str]) -> list[str]:
-    """The glossary codes that a lead cell names (whole-cell match first, so "SALT SM" is one code)."""
-    by_normal = {normalise_code(code): code for code in known_codes}
-    if lead_text and normalise_code(lead_text) in by_normal:
-        return [by_normal[normalise_code(lead_text)]]
-    return [by_normal[normalise_code(part)] for part in lead_codes(lead_text) if normalise_code(part) in by_normal]
+    """The glossary codes that a lead cell names (whole-cell match first, so "SALT SM" is one code).
+
+    Each part is matched exactly (ignoring case, spacing and curly apostrophes) or, failing that, loosely, when
+    exactly one glossary code has that loose form."""
+    find = _code_finder(tuple(code for code in known_codes if code))  # glossary rows may have a title but no code
+    if lead_text and (whole := find(lead_text)):
+        return [whole]
+    matched = [find(part) for part in lead_codes(lead_text)]
+    return list(dict.fromkeys(code for code in matched if code))
+
+
+@lru_cache(maxsize=16)
+def _code_finder(codes: tuple[str, ...]) -> Callable[[str], str | None]:
+    """Built once per glossary: a page or an import matches thousands of lead cells against the same codes."""
+    exact = {normalise_code(code): code for code in codes}
+    by_loose: dict[str, list[str]] = {}
+    for code in codes:
+        by_loose.setdefault(loose_code(code), []).append(code)
+    loose = {key: found[0] for key, found in by_loose.items() if len(found) == 1}
+
+    def find(text: str) -> str | None:
+        return exact.get(normalise_code(text)) or loose.get(loose_code(text))
+
+    return find
 
 
 def describe_lead(lead_text: str | None, people_by_code: Mapping[str, str | None]) -> str:
