@@ -42,16 +42,14 @@ def match_codes(lead_text: str | None, known_codes: Iterable[str]) -> list[str]:
 
     Each part is matched exactly (ignoring case, spacing and curly apostrophes) or, failing that, loosely, when
     exactly one glossary code has that loose form."""
-    find = _code_finder(tuple(code for code in known_codes if code))  # glossary rows may have a title but no code
-    if lead_text and (whole := find(lead_text)):
-        return [whole]
-    matched = [find(part) for part in lead_codes(lead_text)]
-    return list(dict.fromkeys(code for code in matched if code))
+    if not lead_text:
+        return []
+    return list(_lead_matcher(tuple(code for code in known_codes if code))(lead_text))  # rows may lack a code
 
 
 @lru_cache(maxsize=16)
-def _code_finder(codes: tuple[str, ...]) -> Callable[[str], str | None]:
-    """Built once per glossary: a page or an import matches thousands of lead cells against the same codes."""
+def _lead_matcher(codes: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:
+    """Built once per glossary, remembering each lead cell's answer: a plan repeats the same few lead cells."""
     exact = {normalise_code(code): code for code in codes}
     by_loose: dict[str, list[str]] = {}
     for code in codes:
@@ -61,7 +59,13 @@ def _code_finder(codes: tuple[str, ...]) -> Callable[[str], str | None]:
     def find(text: str) -> str | None:
         return exact.get(normalise_code(text)) or loose.get(loose_code(text))
 
-    return find
+    @lru_cache(maxsize=4096)
+    def match(lead_text: str) -> tuple[str, ...]:
+        if whole := find(lead_text):
+            return (whole,)
+        return tuple(dict.fromkeys(code for code in map(find, lead_codes(lead_text)) if code))
+
+    return match
 
 
 def describe_lead(lead_text: str | None, people_by_code: Mapping[str, str | None]) -> str:

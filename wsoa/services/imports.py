@@ -356,14 +356,16 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
             result.priorities[parsed.priority].created += 1
 
     # Multi-row Core INSERTs for new actions rather than an ORM object per row: large plans import in seconds.
+    # Each new row's position is unique in this file, so RETURNING it maps ids back to rows in any order; asking
+    # for ordered RETURNING instead would make SQLite insert one row at a time.
     new_ids = []
     if new_rows:
         table = Action.__table__
-        new_ids = list(
-            db.session.scalars(
-                table.insert().returning(table.c.id, sort_by_parameter_order=True), [values for _, values in new_rows]
-            )
+        returned = db.session.execute(
+            table.insert().returning(table.c.position, table.c.id), [values for _, values in new_rows]
         )
+        id_at = dict(returned.tuples().all())
+        new_ids = [id_at[values["position"]] for _, values in new_rows]
     _append_updates(
         [(action_id, parsed) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)],
         to_update,
