@@ -364,7 +364,7 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         returned = db.session.execute(
             table.insert().returning(table.c.position, table.c.id), [values for _, values in new_rows]
         )
-        id_at = dict(returned.tuples().all())
+        id_at = dict(returned.all())
         new_ids = [id_at[values["position"]] for _, values in new_rows]
     _append_updates(
         [(action_id, parsed) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)],
