@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.timeframes import Timeframe, parse_timeframe
 from wsoa.importing.headers import (
     HEADER_SEARCH_ROWS,
@@ -94,7 +95,7 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 
     """Read an .xlsx plan; raise WorkbookUnreadable (one line) when the file is not a readable workbook."""
     content = _content_of(source, max_bytes)
     # openpyxl warns about features it drops (data validation extensions, unknown parts); they do not change values.
-    with _checked_archive(content) as archive, warnings.catch_warnings():
+    with fewer_garbage_collections(), _checked_archive(content) as archive, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
 from wsoa.models import (
@@ -145,7 +146,8 @@ def import_parsed_plan(
     """
     savepoint = db.session.begin_nested()
     try:
-        result = _merge(parsed, file_name=file_name, content_hash=content_hash, user_id=user_id, plan=plan)
+        with fewer_garbage_collections():
+            result = _merge(parsed, file_name=file_name, content_hash=content_hash, user_id=user_id, plan=plan)
     except BaseException:
         savepoint.rollback()
         raise
