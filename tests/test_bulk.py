@@ -46,3 +46,14 @@ def test_overlapping_imports_in_two_threads_leave_the_normal_setting_behind():
     for thread in threads:
         thread.join(10)
     assert gc.get_threshold() == before
+
+
+def test_it_also_serves_as_a_decorator_for_a_whole_function():
+    @fewer_garbage_collections()
+    def write_report():
+        return gc.get_threshold()[0]
+
+    before = gc.get_threshold()
+    assert write_report() == BULK_THRESHOLD
+    assert write_report() == BULK_THRESHOLD, "usable more than once"
+    assert gc.get_threshold() == before

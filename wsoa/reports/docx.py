@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from wsoa.bulk import fewer_garbage_collections
 from wsoa.reports import rag_chart
 from wsoa.reports.assemble import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine, uk_day
 from wsoa.reports.html import CHART_CACHE_SIZE
@@ -32,6 +33,7 @@ HEADER_FILL = "E8E8E8"
 Column = tuple[str, float]  # heading and share of the page width
 
 
+@fewer_garbage_collections()  # a large plan makes millions of short-lived objects
 def render_docx(report: BoardReport) -> bytes:
     """The report as .docx bytes: identical for identical reports (times inside come from `generated_at`)."""
     document = Document()

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.rag import rag_label
 from wsoa.reports.assemble import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine, uk_day
 from wsoa.reports.cells import write_text
@@ -39,6 +40,7 @@ class Rag:
         self.key, self.label = key, label
 
 
+@fewer_garbage_collections()  # a large plan makes millions of short-lived objects
 def render_xlsx(report: BoardReport) -> bytes:
     """The report as .xlsx bytes: identical for identical reports (times inside come from `generated_at`)."""
     workbook = Workbook()
