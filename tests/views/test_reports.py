@@ -87,6 +87,19 @@ def test_choices_travel_in_the_query_string_and_download_links_keep_them(client,
     }
 
 
+def test_links_with_the_same_words_go_to_the_same_place(client, login_as, built):
+    """The plan's own Excel export and the report's Excel download sit on one page: a screen reader's list of
+    links must tell them apart."""
+    login_as("viewer")
+    soup = page_of(client.get(report_url(built, period=built.q2.id)))
+    targets: dict[str, set[str]] = {}
+    for link in soup.select("main a[href]"):
+        targets.setdefault(normalise_spaces(link), set()).add(link["href"])
+    assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+    assert "Download the plan as Excel" in targets
+    assert "Download the report as Excel" in targets
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx"])
 def test_a_board_member_can_download_every_format(client, login_as, built, fmt):
     login_as("viewer")
