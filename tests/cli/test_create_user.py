@@ -21,7 +21,7 @@ def test_create_user_makes_an_audited_admin_who_can_sign_in(app, client, databas
 
     user = db.session.scalars(select(User)).one()
     assert (user.email, user.name, user.level, user.active) == ("admin@example.org", "First Admin", "admin", True)
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith("$argon2id$")
     event = db.session.scalars(select(AuditEvent)).one()
     assert (event.event, event.user_id, event.entity_id) == ("user.created", None, user.id)
     assert "password_hash" not in event.after

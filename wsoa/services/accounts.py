@@ -10,12 +10,12 @@ from email.message import EmailMessage
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select
-from werkzeug.security import check_password_hash
 
 from wsoa.domain.throttling import ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLED_MESSAGE, longest_window, sign_in_allowed
 from wsoa.extensions import db
 from wsoa.models import SignInFailure, User
 from wsoa.models.types import utcnow
+from wsoa.passwords import password_matches
 from wsoa.services import audit
 from wsoa.services.users import UserProblem, authenticate, check_new_password, normalise_email, set_password
 
@@ -146,10 +146,10 @@ def set_password_from_token(token: str, password: str) -> User | None:
 
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
     """Change a signed-in user's own password, after checking the current one."""
-    if not user.password_hash or not check_password_hash(user.password_hash, current_password):
+    if not user.password_hash or not password_matches(user.password_hash, current_password):
         raise UserProblem("current_password", "Your current password is not correct")
     check_new_password(new_password, field="new_password")
-    if check_password_hash(user.password_hash, new_password):
+    if password_matches(user.password_hash, new_password):
         raise UserProblem("new_password", "Your new password must be different from your current password")
     set_password(user, new_password)
     db.session.flush()

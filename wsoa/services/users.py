@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from wsoa.extensions import db
 from wsoa.models import Role, User
 from wsoa.models.types import utcnow
 from wsoa.models.users import LEVELS
+from wsoa.passwords import hash_password, needs_rehash, password_matches
 from wsoa.services import audit
 
 MIN_PASSWORD_LENGTH = 12
@@ -50,7 +50,7 @@ def create_user(
         raise UserProblem("email", f"A user with the email address {normalise_email(email)} already exists")
     user = User(email=normalise_email(email), name=name.strip(), level=level)
     if password:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
     if role_codes:
         user.roles = _roles_by_code(role_codes)
     db.session.add(user)
@@ -59,20 +59,22 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
 
 
 # Checked against a real hash when the account does not exist, so timing does not reveal which emails are known.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_DUMMY_HASH = hash_password("not-a-real-password")
 
 
 def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None or not user.active or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        password_matches(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.last_signed_in_at = utcnow()
     return user
 
