@@ -544,7 +544,7 @@ def test_an_admin_adds_a_key_role_and_it_appears_in_the_glossary(client, login_a
     page = page_of(client.get("/key-roles"))
     assert "Key role SALT SM added." in banner_of(page)
     rows = [normalise_spaces(row) for row in page.select("table tbody tr")]
-    assert "SALT SM SALT service manager Community trust Sam Jones Change SALT SM" in rows
+    assert "SALT SM SALT service manager Community trust Sam Jones Move up SALT SM Change SALT SM" in rows
     assert audit_events("role.created")[0].after["person"] == "Sam Jones"
 
 
@@ -573,6 +573,69 @@ def test_a_duplicate_role_code_is_explained_and_nothing_is_saved(client, login_a
     assert page.select_one("#title")["value"] == "Another director"
     assert count(Role) == 2
     assert count(AuditEvent) == 0
+
+
+def glossary_codes(page) -> list[str]:
+    return [normalise_spaces(row.select_one("td")) for row in page.select("#key-roles tbody tr")]
+
+
+def role_id(code: str) -> int:
+    return db.session.scalar(select(Role.id).where(Role.code == code))
+
+
+def test_moving_a_key_role_reorders_the_glossary_and_is_audited(client, login_as, plan):
+    create_role(code="CC", title="Chair of the parent carer forum")
+    db.session.commit()
+    login_as("admin")
+    assert glossary_codes(page_of(client.get("/key-roles"))) == ["CC", "DoP", "NO"]
+
+    response = post(client, f"/admin/key-roles/{role_id('NO')}/move-up")
+    assert response.headers["Location"] == "/key-roles"
+    page = page_of(client.get("/key-roles"))
+    assert "Key role NO moved up." in banner_of(page)
+    assert glossary_codes(page) == ["CC", "NO", "DoP"]
+    post(client, f"/admin/key-roles/{role_id('CC')}/move-down")
+    assert glossary_codes(page_of(client.get("/key-roles"))) == ["NO", "CC", "DoP"]
+    # Everyone reads the glossary in the new order, not only the admin who moved it.
+    assert glossary_codes(page_of(client.get("/key-roles"))) == ["NO", "CC", "DoP"]
+
+    assert [(e.summary, e.before, e.after) for e in audit_events("role.moved")] == [
+        ("Key role NO moved up to place 2 of 3", {"place": 3}, {"place": 2}),
+        ("Key role CC moved down to place 2 of 3", {"place": 1}, {"place": 2}),
+    ]
+    assert {e.entity_id for e in audit_events("role.moved")} == {role_id("NO"), role_id("CC")}
+
+
+def test_the_first_key_role_cannot_go_up_nor_the_last_down_and_the_admin_is_told(client, login_as, plan):
+    login_as("admin")
+    response = post(client, f"/admin/key-roles/{role_id('DoP')}/move-up")
+    assert "Key role DoP is already first." in banner_of(page_of(client.get(response.headers["Location"])))
+    response = post(client, f"/admin/key-roles/{role_id('NO')}/move-down")
+    assert "Key role NO is already last." in banner_of(page_of(client.get(response.headers["Location"])))
+    assert glossary_codes(page_of(client.get("/key-roles"))) == ["DoP", "NO"]
+    assert audit_events("role.moved") == []
+
+
+def test_admins_get_move_buttons_on_the_glossary_that_name_the_role(client, login_as, plan):
+    login_as("admin")
+    page = page_of(client.get("/key-roles"))
+    forms = page.select("#key-roles form[method=post]")
+    assert [(form["action"], normalise_spaces(form.select_one("button"))) for form in forms] == [
+        (f"/admin/key-roles/{role_id('DoP')}/move-down", "Move down DoP"),
+        (f"/admin/key-roles/{role_id('NO')}/move-up", "Move up NO"),
+    ]
+    hidden = [normalise_spaces(span) for span in page.select("#key-roles button .govuk-visually-hidden")]
+    assert hidden == ["DoP", "NO"]
+
+
+@pytest.mark.parametrize("level", ["editor", "lead", "viewer"])
+def test_only_admins_may_move_a_key_role(client, login_as, plan, level):
+    login_as(level, roles=["DoP"] if level == "lead" else [])
+    assert not page_of(client.get("/key-roles")).select("form[action*='/move-']")
+    for direction in ("up", "down"):
+        assert post(client, f"/admin/key-roles/{role_id('NO')}/move-{direction}").status_code == 403
+    assert audit_events("role.moved") == []
+    assert glossary_codes(page_of(client.get("/key-roles"))) == ["DoP", "NO"]
 
 
 # ----- who sees and may use what ------------------------------------------------------------------------------------
@@ -662,6 +725,8 @@ def test_unknown_ids_are_a_not_found_page(client, login_as, database, path):
         "/admin/outcomes/987654/move-down",
         "/admin/actions/987654/move-up",
         "/admin/actions/987654/reinstate",
+        "/admin/key-roles/987654/move-up",
+        "/admin/key-roles/987654/move-down",
     ],
 )
 def test_unknown_ids_on_buttons_are_a_not_found_page(client, login_as, database, path):

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from wsoa import clock
 from wsoa.domain.leads import normalise_code
 from wsoa.domain.timeframes import Timeframe, parse_timeframe
 from wsoa.extensions import db
@@ -543,7 +544,9 @@ def add_action(priority: Priority, values: ActionValues, *, user_id: int | None)
     )
     same_outcome = [i for i, a in enumerate(siblings) if a.outcome_id == columns["outcome_id"]]
     index = same_outcome[-1] + 1 if same_outcome and columns["outcome_id"] is not None else len(siblings)
-    action = Action(plan_id=priority.plan_id, priority_id=priority.id, extra_fields={}, **columns)
+    action = Action(
+        plan_id=priority.plan_id, priority_id=priority.id, extra_fields={}, in_plan_from=clock.today(), **columns
+    )
     siblings.insert(index, action)
     for position, sibling in enumerate(siblings):
         if sibling.position != position:
@@ -779,6 +782,14 @@ def edit_role(role: Role, values: RoleValues, *, user_id: int | None) -> bool:
         changes=changes,
     )
     return True
+
+
+def move_role(role: Role, direction: Direction, *, user_id: int | None) -> bool:
+    """Move a key role up or down the glossary; False when it is already first (or last)."""
+    siblings = db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)).all()
+    return _reorder(
+        role, siblings, direction, what=f"Key role {role.code or role.title}", event="role.moved", user_id=user_id
+    )
 
 
 # ----- reads for the admin pages ------------------------------------------------------------------------------------

@@ -370,3 +370,15 @@ def edit_role(role_id: int):
             flash(_saved(f"Key role {role.code or role.title}", changed), "success")
             return redirect(url_for("plans.key_roles"))
     return render_template("admin/role_form.html", form=form, role=role)
+
+
+@bp.route("/key-roles/<int:role_id>/move-up", methods=["POST"], defaults=UP)
+@bp.route("/key-roles/<int:role_id>/move-down", methods=["POST"], defaults=DOWN)
+@requires("edit_structure")
+def move_role(role_id: int, direction: str):
+    """Move a key role one place up or down the glossary."""
+    role = _found(structure.get_role(role_id))
+    moved = structure.move_role(role, direction, user_id=current_user.id)
+    db.session.commit()
+    flash(_moved(f"Key role {role.code or role.title}", moved, direction), "success")
+    return redirect(url_for("plans.key_roles"))
