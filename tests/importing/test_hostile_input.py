@@ -1,6 +1,5 @@
 """Files that are not workbooks, damaged, hostile or random: refused with one line, or read; never a crash."""
 
-import zipfile
 from datetime import datetime
 from io import BytesIO, StringIO
 
@@ -9,12 +8,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tests.importing.workbooks import flat_plan, save
+from tests.importing.workbooks import (
+    CSV_TEXT,
+    a_zip,
+    damaged_zip,
+    flat_plan,
+    password_protected_workbook,
+    save,
+    xls_workbook,
+    zip_bomb,
+)
 from wsoa.importing import workbook as workbook_module
 from wsoa.importing.problems import WorkbookUnreadable
 from wsoa.importing.workbook import read_workbook
-
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 HEADINGS = [
     "Ref",
@@ -104,14 +110,6 @@ def test_truncated_workbooks_are_refused_not_crashed(cut):
         pass
 
 
-def a_zip(members: dict[str, bytes]) -> bytes:
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def refusal(source, **options) -> str:
     with pytest.raises(WorkbookUnreadable) as refused:
         read_workbook(source, **options)
@@ -125,12 +123,12 @@ def refusal(source, **options) -> str:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"ref,action\n1.1.1,Review\n", "looks like text or CSV"),
+        (CSV_TEXT, "looks like text or CSV"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "it is a PDF"),
         (b"<html><table><tr><td>1.1.1</td></tr></table></html>", "web page"),
-        (OLE2 + b"\x00" * 600, "old-style .xls"),
-        (OLE2 + b"\x00" * 300 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 300, "password protected"),
-        (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+        (xls_workbook(), "old-style .xls"),
+        (password_protected_workbook(), "password protected"),
+        (damaged_zip(), "damaged"),
         (b"", "empty"),
         (a_zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "not an Excel workbook"),
         (a_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}), ".ods"),
@@ -160,7 +158,7 @@ def test_oversized_files_are_refused_before_they_are_read(tmp_path):
 
 
 def test_a_zip_bomb_is_refused_by_its_declared_sizes():
-    highly_compressed = a_zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"0" * (8 * 1024 * 1024)})
+    highly_compressed = zip_bomb()
 
     assert len(highly_compressed) < 64 * 1024
     assert "zip bomb" in refusal(highly_compressed)
