@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from config import IMPORTS_DIR
+from tests.importing.workbooks import REFUSED_FILES
 from wsoa.extensions import db
 from wsoa.models import Action
 
@@ -62,3 +64,34 @@ def test_a_missing_file_exits_1(app, database, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-plan", str(tmp_path / "nope.xlsx")])
     assert result.exit_code == 1
     assert "Cannot read" in result.stderr
+
+
+def every_table_count() -> dict[str, int]:
+    db.session.rollback()
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.mark.parametrize("options", [[], ["--dry-run", "--json"]], ids=["import", "dry-run-json"])
+@pytest.mark.parametrize(
+    ("build", "reason"), [pytest.param(build, reason, id=name) for name, build, reason in REFUSED_FILES]
+)
+def test_a_file_that_is_not_a_readable_workbook_exits_1_with_one_line_on_stderr(
+    app, database, tmp_path, build, reason, options
+):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(build())
+    rows_before = every_table_count()
+
+    result = app.test_cli_runner().invoke(args=["import-plan", str(path), *options])
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), "refused, not crashed"  # the runner catches any exception
+    assert result.stdout == ""
+    assert result.stderr.endswith("\n")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Error: plan.xlsx: ")
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+    assert every_table_count() == rows_before

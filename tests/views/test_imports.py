@@ -1,11 +1,14 @@
 """Importing through the web: upload, preview (nothing written), confirm."""
 
 from io import BytesIO
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from config import IMPORTS_DIR
 from tests.conftest import csrf_token_from, normalise_spaces, page_of
+from tests.importing.workbooks import REFUSED_FILES
 from wsoa.extensions import db
 from wsoa.models import Action, ImportBatch, Plan
 
@@ -60,6 +63,35 @@ def test_a_file_that_is_not_a_workbook_gets_a_field_error(client, login_as):
         in page.select_one(".govuk-error-summary").text
     )
     assert count(Plan) == 0
+
+
+def every_table_count() -> dict[str, int]:
+    db.session.rollback()  # see what the requests committed
+    return {table.name: count(table) for table in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"), [pytest.param(build(), reason, id=name) for name, build, reason in REFUSED_FILES]
+)
+def test_a_file_that_is_not_a_readable_workbook_is_refused_in_one_line_and_nothing_is_saved(
+    client, login_as, app, content, reason
+):
+    login_as("admin")
+    uploads = Path(app.instance_path) / "uploads"
+    files_before = set(uploads.iterdir()) if uploads.is_dir() else set()
+    rows_before = every_table_count()
+
+    page = page_of(upload(client, content, name="plan.xlsx"))
+
+    assert page.title.text.strip().startswith("Error: ")
+    assert page.select_one("h1").text.strip() == "Import a plan from Excel", "the upload page again, not an error page"
+    problems = [item.get_text() for item in page.select(".govuk-error-summary li")]
+    assert len(problems) == 1
+    assert "\n" not in problems[0].strip()
+    assert problems[0].strip().startswith("The file could not be read: ")
+    assert reason in problems[0]
+    assert every_table_count() == rows_before
+    assert (set(uploads.iterdir()) if uploads.is_dir() else set()) == files_before, "no pending upload kept"
 
 
 def test_an_xls_file_is_refused_by_name_with_advice(client, login_as):
