@@ -40,6 +40,7 @@ THINK = float(os.environ.get("LOAD_THINK", "1.0"))
 RAMP = float(os.environ.get("LOAD_RAMP", "10"))
 PG_ADMIN = os.environ.get("LOAD_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "load-test-password"
+P95_TARGET_MS = 300
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -268,7 +269,19 @@ def main() -> None:
         )
         for error in results["errors"][:10]:
             print("error:", error)
-        if results["errors"] or lost or duplicated:
+        p95_ms = percentile(everything, 0.95) * 1000
+        targets = [
+            ("0 errors", not results["errors"], f"{len(results['errors'])} errors"),
+            (
+                "0 lost or duplicated updates",
+                not lost and not duplicated,
+                f"{len(lost)} lost, {len(duplicated)} duplicated",
+            ),
+            ("p95 under 300 ms", p95_ms < P95_TARGET_MS, f"p95 {p95_ms:.0f} ms"),
+        ]
+        for name, met, figure in targets:
+            print(f"target {name}: {'MET' if met else 'MISSED'} ({figure})")
+        if not all(met for _, met, _ in targets):
             sys.exit(1)
     finally:
         if server is not None:
