@@ -1,10 +1,13 @@
 """Browser tests: the app served on loopback, driven by Debian's headless Chromium through Playwright."""
 
+import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+# The pages a test opened besides `page`, by name, for the screenshot-on-failure hook.
+EXTRA_PAGES = pytest.StashKey[dict[str, Page]]()
 
 
 @pytest.fixture(scope="session")
@@ -63,18 +68,39 @@ def assert_accessible(axe):
     return check
 
 
+@pytest.fixture
+def open_page(new_context, request) -> Callable[[str], Page]:
+    """Another person's browser: `open_page("officer")` gives a page in a context of its own (its own cookies, so its
+    own sign-in). Screenshotted as `<test>-<name>.png` when the test fails, and closed when the test ends."""
+    pages = request.node.stash.setdefault(EXTRA_PAGES, {})
+
+    def open_(name: str) -> Page:
+        assert re.fullmatch(r"[\w-]+", name), f"page names become file names: {name!r}"
+        assert name not in pages, f"a page named {name!r} is already open"
+        pages[name] = new_context().new_page()  # pytest-playwright's new_context closes it after the test
+        return pages[name]
+
+    return open_
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keep a screenshot of the page when a browser test fails."""
+    """Keep a screenshot of every page the test opened (`page` and those from `open_page`) when a browser test fails."""
     outcome = yield
     report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    pages = {}
     page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
-    if report.when == "call" and report.failed and page is not None:
+    if page is not None:
+        pages[item.name] = page
+    pages.update({f"{item.name}-{name}": extra for name, extra in item.stash.get(EXTRA_PAGES, {}).items()})
+    for file_name, each in pages.items():
         SCREENSHOTS.mkdir(exist_ok=True)
         try:
-            page.screenshot(path=str(SCREENSHOTS / f"{item.name}.png"), full_page=True)
-        except Exception:  # noqa: S110  (a failed screenshot must not hide the real failure)
-            pass
+            each.screenshot(path=str(SCREENSHOTS / f"{file_name}.png"), full_page=True, timeout=10_000)
+        except Exception:  # noqa: S112  (a failed screenshot must not hide the real failure, nor stop the others)
+            continue
 
 
 def sign_in(page, server_url: str, email: str, password: str) -> None:

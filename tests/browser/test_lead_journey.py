@@ -95,9 +95,9 @@ def test_a_lead_cannot_open_another_leads_update_form(page, server_url, lead_pla
     expect(page.get_by_role("heading", name="You do not have permission to do this")).to_be_visible()
 
 
-def test_a_concurrent_edit_is_refused_with_the_explanation(browser, server_url, lead_plan, assert_accessible):
-    first = browser.new_context().new_page()
-    second = browser.new_context().new_page()
+def test_a_concurrent_edit_is_refused_with_the_explanation(open_page, server_url, lead_plan, assert_accessible):
+    first = open_page("lead")
+    second = open_page("officer")
     sign_in(first, server_url, "lead@example.org", PASSWORD)
     sign_in(second, server_url, "officer@example.org", PASSWORD)
     action_id = db.session.execute(db.text("select id from action where ref = '1.1.1'")).scalar()
@@ -106,7 +106,9 @@ def test_a_concurrent_edit_is_refused_with_the_explanation(browser, server_url, 
     save_update(first, "Green – on track", "Lead's update")
     save_update(second, "Amber – at risk", "Officer's update")
     expect(second.locator(".govuk-error-summary")).to_contain_text("someone else changed this action")
-    expect(second.locator("main")).to_contain_text("Claire Parker")
-    expect(second.locator("main")).to_contain_text("Lead's update")
+    conflict = second.locator("#conflict")
+    expect(conflict).to_contain_text("Saved by someone else while you were editing")
+    expect(conflict).to_contain_text("Claire Parker")
+    expect(conflict).to_contain_text("Lead's update")
     expect(second.get_by_label("Progress this period")).to_have_value("Officer's update")
-    assert_accessible(second)
+    assert_accessible(second)  # the refused save: error summary, the other update and the form kept
