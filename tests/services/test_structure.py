@@ -9,6 +9,7 @@ from tests.factories import create_action, create_outcome, create_plan, create_p
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, AuditEvent, Kpi, Outcome, Plan, Priority, Role, RoleHolder
+from wsoa.services import plans as plan_service
 from wsoa.services import structure
 
 
@@ -431,6 +432,40 @@ def test_a_role_needs_a_code_or_a_title(admin):
         structure.add_role(structure.RoleValues(person="Someone"), user_id=admin.id)
     group = structure.add_role(structure.RoleValues(title="SEND Advocacy Groups"), user_id=admin.id)
     assert group.code is None
+
+
+def test_moving_a_role_renumbers_a_glossary_merged_from_two_imports_keeping_what_was_shown(admin):
+    # Two imported glossaries both numbered from 0, one row naming a group without a code.
+    for position, code, title in [(0, "DCS", None), (1, "DoP", None), (0, "NO", None), (1, None, "SEND Advocacy")]:
+        role = create_role(code=code, title=title)
+        role.position = position
+    db.session.flush()
+    shown = [r.code or r.title for r in plan_service.glossary()]
+    assert [r.code or r.title for r in structure.role_list()] == shown
+    third = structure.role_list()[2]
+
+    assert structure.move_role(third, "up", user_id=admin.id)
+    expected = [shown[0], shown[2], shown[1], shown[3]]
+    assert [r.code or r.title for r in plan_service.glossary()] == expected
+    assert [r.position for r in plan_service.glossary()] == [0, 1, 2, 3]
+    (moved,) = events("role.moved")
+    assert (moved.entity_type, moved.entity_id, moved.before, moved.after) == (
+        "role",
+        third.id,
+        {"place": 3},
+        {"place": 2},
+    )
+    assert moved.summary == f"Key role {shown[2]} moved up to place 2 of 4"
+
+    group = db.session.scalars(select(Role).where(Role.code.is_(None))).one()
+    last = structure.role_list()[-1]
+    assert structure.move_role(last, "down", user_id=admin.id) is False
+    assert structure.move_role(structure.role_list()[0], "up", user_id=admin.id) is False
+    assert len(events("role.moved")) == 1
+    while structure.move_role(group, "up", user_id=admin.id):
+        pass
+    assert plan_service.glossary()[0] is group
+    assert events("role.moved")[-1].summary == "Key role SEND Advocacy moved up to place 1 of 4"
 
 
 # ----- the admin pages' reads -----------------------------------------------------------------------------------------

@@ -367,4 +367,4 @@ def action_list(
 
 
 def glossary() -> list[Role]:
-    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code)))
+    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)))

@@ -786,9 +786,8 @@ def edit_role(role: Role, values: RoleValues, *, user_id: int | None) -> bool:
 
 def move_role(role: Role, direction: Direction, *, user_id: int | None) -> bool:
     """Move a key role up or down the glossary; False when it is already first (or last)."""
-    siblings = db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)).all()
     return _reorder(
-        role, siblings, direction, what=f"Key role {role.code or role.title}", event="role.moved", user_id=user_id
+        role, role_list(), direction, what=f"Key role {role.code or role.title}", event="role.moved", user_id=user_id
     )
 
 
@@ -944,4 +943,5 @@ def priority_structure(priority_id: int) -> PriorityStructure | None:
 
 
 def role_list() -> list[Role]:
-    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code)))
+    """The glossary in the order it is read (and moved) in."""
+    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)))
