@@ -103,14 +103,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # The app turns SQLite's foreign keys on for every connection (wsoa/extensions.py), but batch migrations
+        # recreate tables that others refer to, so Alembic's advice is to turn enforcement off while they run. The
+        # pragma does nothing inside a transaction: set it before the migration's begins, and restore it after, as
+        # this connection goes back to the pool for the app to use.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            set_sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                set_sqlite_foreign_keys(connection, True)
+
+
+def set_sqlite_foreign_keys(connection, enforce):
+    if connection.in_transaction():
+        connection.rollback()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enforce else 'OFF'}")
+    connection.commit()
+    if connection.exec_driver_sql("PRAGMA foreign_keys").scalar() != int(enforce):
+        raise RuntimeError(f"Could not turn SQLite foreign keys {'on' if enforce else 'off'} for the migration")
+    connection.commit()
 
 
 if context.is_offline_mode():

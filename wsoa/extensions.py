@@ -1,10 +1,12 @@
 """Flask extensions, created unbound and initialised in create_app."""
 
+import sqlite3
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -25,3 +27,18 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+@event.listens_for(Engine, "connect")
+def _enforce_foreign_keys_on_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite checks foreign keys only when each connection asks it to, as PostgreSQL always does: ask on every one.
+
+    Run as the connection opens, before any transaction (the pragma does nothing inside one). Migrations turn it off
+    for their own connection while they recreate tables, and back on after (migrations/env.py).
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()

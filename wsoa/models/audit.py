@@ -32,7 +32,7 @@ class ImportBatch(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
-    file_name: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str] = mapped_column(Text)
     file_hash: Mapped[str] = mapped_column(String(64), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

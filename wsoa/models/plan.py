@@ -37,8 +37,9 @@ class Plan(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), default="written_statement_of_action")
-    title: Mapped[str] = mapped_column(String(300))
-    area: Mapped[str | None] = mapped_column(String(120))
+    # Text, not bounded strings: a workbook's cover sheet or its file name titles the plan; nothing is cut off.
+    title: Mapped[str] = mapped_column(Text)
+    area: Mapped[str | None] = mapped_column(Text)
     inspection_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,8 +64,8 @@ class Priority(db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     number: Mapped[int]
     title: Mapped[str] = mapped_column(Text)
-    lead_role: Mapped[str | None] = mapped_column(String(80))
-    accountable_role: Mapped[str | None] = mapped_column(String(80))
+    lead_role: Mapped[str | None] = mapped_column(Text)
+    accountable_role: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="priorities", lazy="raise")
@@ -84,7 +85,7 @@ class Outcome(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
-    ref: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(Text)  # at most KEY_TEXT_LIMIT characters, like an action's ref
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -101,7 +102,7 @@ class Action(db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
     outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id"), index=True)
-    ref: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(Text)  # at most KEY_TEXT_LIMIT characters (it is indexed)
     section: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     # The completion date as written, and what could be derived from it (wsoa.domain.timeframes).

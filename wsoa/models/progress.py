@@ -28,7 +28,7 @@ class ReviewPeriod(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
-    label: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(Text)  # at most KEY_TEXT_LIMIT characters (it is indexed)
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     board_date: Mapped[date | None]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
@@ -13,11 +13,12 @@ class Role(db.Model):
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str | None] = mapped_column(String(40), unique=True)  # some glossary rows name a group, not a code
-    title: Mapped[str | None] = mapped_column(String(200))
-    organisation: Mapped[str | None] = mapped_column(String(120))
-    person: Mapped[str | None] = mapped_column(String(200))
-    contact: Mapped[str | None] = mapped_column(String(200))
+    # Text, as a workbook's glossary writes it; a code is at most KEY_TEXT_LIMIT characters (it is indexed).
+    code: Mapped[str | None] = mapped_column(Text, unique=True)  # some glossary rows name a group, not a code
+    title: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(Text)
+    person: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
     holders: Mapped[list["RoleHolder"]] = relationship(
@@ -32,7 +33,7 @@ class RoleHolder(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
-    person: Mapped[str | None] = mapped_column(String(200))
+    person: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -5,6 +5,12 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Text that can come from a workbook, an upload or a file name is unbounded Text: nothing may be cut off. Text that is
+# also a key in an index (action refs, role codes, review period names; outcome refs alike) has one limit everywhere,
+# since PostgreSQL cannot index an entry over about 2,700 bytes: 500 characters is 2,000 bytes even if every one takes
+# four in UTF-8, and far longer than any real ref or code. The importer and the forms refuse longer keys with a reason.
+KEY_TEXT_LIMIT = 500
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

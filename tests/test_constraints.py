@@ -1,0 +1,141 @@
+"""The database itself refuses rows that break the models' rules, on SQLite as on PostgreSQL.
+
+SQLite checks foreign keys only on connections that ask it to (wsoa/extensions.py asks on every one), so these run
+on whichever database the suite runs against and prove both behave the same.
+"""
+
+import pytest
+from sqlalchemy import CheckConstraint, delete, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import create_action, create_plan, create_priority, create_user
+from wsoa.extensions import db
+from wsoa.models import Action, Kpi, Outcome, Plan, Priority, ProgressUpdate, User
+
+# Every CHECK constraint the models declare, with a row that breaks it. A new check needs a case here.
+CHECK_CASES = {
+    "ck_plan_kind_allowed": (Plan, {"kind": "made_up_kind"}),
+    "ck_plan_status_allowed": (Plan, {"status": "archived"}),
+    "ck_kpi_direction_allowed": (Kpi, {"direction": "sideways"}),
+    "ck_kpi_frequency_allowed": (Kpi, {"frequency": "hourly"}),
+    "ck_progress_update_rag_allowed": (ProgressUpdate, {"rag": "purple"}),
+    "ck_progress_update_confidence_allowed": (ProgressUpdate, {"confidence": "purple"}),
+    "ck_progress_update_source_allowed": (ProgressUpdate, {"source": "email"}),
+    "ck_app_user_level_allowed": (User, {"level": "superuser"}),
+}
+
+
+def declared_checks() -> set[str]:
+    return {
+        constraint.name
+        for table in db.metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+
+
+@pytest.fixture
+def plan_with_action(database):
+    plan = create_plan()
+    priority = create_priority(plan=plan, number=1)
+    action = create_action(priority=priority, ref="1.1.1")
+    db.session.commit()
+    return plan, priority, action
+
+
+def good_row(model, plan, priority, action) -> dict:
+    """A row of `model` that the database accepts, to break one column of."""
+    if model is Plan:
+        return {"title": "Another plan", "kind": "written_statement_of_action", "status": "active"}
+    if model is Kpi:
+        return {"priority_id": priority.id, "text": "Fewer children wait", "direction": "higher", "position": 0}
+    if model is ProgressUpdate:
+        return {"action_id": action.id, "rag": "green", "confidence": "amber", "source": "app"}
+    if model is User:
+        return {"email": "someone@example.test", "name": "Someone", "level": "viewer", "active": True}
+    raise AssertionError(f"no good row for {model.__name__}")
+
+
+def refused(statement) -> IntegrityError:
+    """Run the statement in a savepoint and return the database's refusal (the test's other rows stay)."""
+    with pytest.raises(IntegrityError) as error:
+        with db.session.begin_nested():
+            db.session.execute(statement)
+    return error.value
+
+
+def test_every_declared_check_has_a_case():
+    assert declared_checks() == set(CHECK_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CHECK_CASES))
+def test_the_database_refuses_a_row_breaking_a_check(plan_with_action, name):
+    model, bad = CHECK_CASES[name]
+    row = good_row(model, *plan_with_action)
+    # The good row is accepted, so the refusal below is the check's doing and nothing else's.
+    with db.session.begin_nested() as accepted:
+        db.session.execute(insert(model.__table__).values(**row))
+        accepted.rollback()
+
+    refused(insert(model.__table__).values(**(row | bad)))
+
+
+def test_a_progress_update_rated_purple_is_refused(plan_with_action):
+    _, _, action = plan_with_action
+    refused(insert(ProgressUpdate.__table__).values(action_id=action.id, rag="purple", source="app"))
+
+
+def test_a_plan_of_an_unknown_kind_is_refused(database):
+    refused(insert(Plan.__table__).values(title="A plan", kind="made_up_kind", status="active"))
+
+
+def test_an_outcome_of_a_priority_that_does_not_exist_is_refused(database):
+    refused(insert(Outcome.__table__).values(priority_id=987654, ref="1.1", text="Better", position=0))
+
+
+def test_an_action_of_a_plan_that_does_not_exist_is_refused(plan_with_action):
+    _, priority, _ = plan_with_action
+    refused(insert(Action.__table__).values(plan_id=987654, priority_id=priority.id, ref="1.1.2", title="Do it"))
+
+
+def test_a_progress_update_of_an_action_that_does_not_exist_is_refused(database):
+    refused(insert(ProgressUpdate.__table__).values(action_id=987654, rag="green", source="app"))
+
+
+def test_a_priority_cannot_be_deleted_from_under_its_actions(plan_with_action):
+    _, priority, _ = plan_with_action
+    refused(delete(Priority.__table__).where(Priority.id == priority.id))
+    assert db.session.get(Priority, priority.id) is not None
+
+
+def test_an_orm_object_pointing_nowhere_is_refused_at_flush(database):
+    db.session.add(Outcome(priority_id=987654, ref="1.1", text="Better"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_deleting_every_row_children_first_works_with_enforcement_on(plan_with_action):
+    _, _, action = plan_with_action
+    create_user(level="viewer")
+    db.session.add(ProgressUpdate(action_id=action.id, rag="amber", source="app"))
+    db.session.commit()
+    # What the test fixture does after every test, here checked to leave nothing behind.
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    assert db.session.scalar(select(func.count()).select_from(Plan)) == 0
+
+
+def test_sqlite_connections_enforce_foreign_keys(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL always enforces foreign keys")
+    # Several at once, so more than the one pooled connection is opened, including the one migrations used.
+    connections = [db.engine.connect() for _ in range(3)]
+    try:
+        assert [c.execute(text("PRAGMA foreign_keys")).scalar() for c in connections] == [1, 1, 1]
+    finally:
+        for connection in connections:
+            connection.close()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
