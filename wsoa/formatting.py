@@ -1,5 +1,6 @@
-"""Jinja filters: UK dates, RAG tags, numbers."""
+"""Jinja filters: UK dates, RAG tags, confidence, numbers, links in free text."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -8,6 +9,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from wsoa.domain.rag import rag_label, rag_meaning, rag_tag_class
+from wsoa.domain.updates import CONFIDENCE_LEVELS
 
 UK = ZoneInfo("Europe/London")
 
@@ -36,6 +38,44 @@ def rag_tag(rag: str | None) -> Markup:
     )
 
 
+def confidence_label(confidence: str | None) -> str:
+    """Confidence of impact in the words the update form asks it in (High, Medium, Low), not as a RAG colour."""
+    if not confidence:
+        return "Not yet known"
+    return CONFIDENCE_LEVELS.get(confidence, confidence)
+
+
+# Web addresses only: any other scheme (javascript:, data:, file:…) stays plain text.
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"”’)]}"
+
+
+def _trim_url(url: str) -> str:
+    """Leave sentence punctuation after an address out of the link; keep a closing bracket the address opened."""
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def linkify(text: str | None) -> Markup:
+    """Free text with its http and https addresses as links; everything else escaped, line breaks kept."""
+    if not text:
+        return Markup("")
+    parts = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = _trim_url(match.group(0))
+        if url.endswith("://"):
+            continue
+        parts.append(escape(text[position : match.start()]))
+        parts.append(Markup('<a class="govuk-link" href="{}" rel="noreferrer">{}</a>').format(url, url))
+        position = match.start() + len(url)
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
 def number(value: Decimal | float | int | None, default: str = "") -> str:
     if value is None:
         return default
@@ -56,6 +96,8 @@ def register_filters(app: Flask) -> None:
         uk_datetime=uk_datetime,
         rag_tag=rag_tag,
         rag_label=rag_label,
+        confidence_label=confidence_label,
+        linkify=linkify,
         number=number,
         first_line=first_line,
         escape=escape,
