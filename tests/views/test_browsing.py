@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import normalise_spaces, page_of
 from tests.factories import (
@@ -13,6 +14,7 @@ from tests.factories import (
     create_update,
 )
 from wsoa.extensions import db
+from wsoa.models import Action, ReviewPeriod
 
 
 @pytest.fixture
@@ -144,3 +146,138 @@ def test_key_roles_glossary_lists_codes_and_people(client, login_as, small_plan)
     page = page_of(client.get("/key-roles"))
     rows = [normalise_spaces(row) for row in page.select("main tbody tr")]
     assert "DCS Director of Children's Services SC Karen Bradshaw" in rows
+
+
+# ----- demo data is labelled wherever a rating from it is shown ----------------------------------------------------
+
+
+def rag_cells(page) -> dict[str, str]:
+    """The action list as {ref: what its RAG cell says}."""
+    return {
+        normalise_spaces(row.select("td")[0]): normalise_spaces(row.select("td")[-1])
+        for row in page.select("main tbody tr")
+    }
+
+
+@pytest.fixture
+def demo_rated(small_plan):
+    """Demo updates loaded over the plan: 1.1.2 and 2.1.2 are rated by one; 2.1.1's was superseded by a real one."""
+    feb = db.session.scalars(select(ReviewPeriod).where(ReviewPeriod.label == "Feb 21")).one()
+    publish = db.session.scalars(select(Action).where(Action.ref == "1.1.2")).one()
+    create_update(action=publish, period=feb, rag="amber", narrative="Illustrative", source="demo")
+    create_update(action=small_plan["late"], period=feb, rag="green", narrative="Illustrative", source="demo")
+    create_update(action=small_plan["done"], period=feb, rag="red", narrative="Illustrative", source="demo")
+    create_update(action=small_plan["done"], period=feb, rag="blue", narrative="All posts filled, checked")
+    db.session.commit()
+    return small_plan
+
+
+def test_the_overview_says_when_some_ratings_are_demo_data(client, login_as, demo_rated, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/plans/{demo_rated['plan'].id}"))
+    notice = normalise_spaces(page.select_one("#demo-data"))
+    assert notice.startswith("Demo data Some ratings on this page are demo data: 2 of 4 actions are rated by updates")
+    assert "not reported by their leads" in notice
+    assert page.select_one("#demo-data strong.govuk-tag").text == "Demo data"
+    # The counts it warns about include the demo ratings.
+    assert normalise_spaces(page.select("main tbody tr")[-1]) == "Total 0 1 2 1 0 2 4"
+
+
+def test_the_action_list_tags_each_action_rated_by_demo_data(client, login_as, demo_rated, fixed_today):
+    login_as("viewer")
+    page = page_of(client.get(f"/plans/{demo_rated['plan'].id}/actions"))
+    assert rag_cells(page) == {
+        "1.1.1": "Green",
+        "1.1.2": "Amber Demo data",
+        "2.1.1": "Blue",
+        "2.1.2": "Green Demo data",
+    }
+    assert [tag.text for tag in page.select("main tbody strong.govuk-tag--yellow")] == ["Demo data", "Demo data"]
+
+
+def test_a_plan_without_demo_data_shows_no_demo_labels(client, login_as, small_plan, fixed_today):
+    login_as("viewer")
+    overview = page_of(client.get(f"/plans/{small_plan['plan'].id}"))
+    assert overview.select_one("#demo-data") is None
+    assert "demo data" not in normalise_spaces(overview.select_one("main")).lower()
+    actions = page_of(client.get(f"/plans/{small_plan['plan'].id}/actions"))
+    assert "Demo data" not in normalise_spaces(actions.select_one("main"))
+    assert set(rag_cells(actions).values()) == {"Green", "Not rated", "Blue", "Red"}
+
+
+def test_the_overview_reads_a_fixed_number_of_queries_with_or_without_demo_data(
+    client, login_as, small_plan, fixed_today, count_queries
+):
+    login_as("viewer")
+    path = f"/plans/{small_plan['plan'].id}"
+    with count_queries() as counted:
+        client.get(path)
+    without_demo = counted()
+    feb = db.session.scalars(select(ReviewPeriod).where(ReviewPeriod.label == "Feb 21")).one()
+    for number in range(5):
+        action = create_action(priority=small_plan["two"], ref=f"2.2.{number}", lead="DoP")
+        create_update(action=action, period=feb, rag="amber", source="demo")
+    db.session.commit()
+    with count_queries() as counted:
+        page = page_of(client.get(path))
+    assert page.select_one("#demo-data")
+    assert counted() == without_demo
+
+
+# ----- the action page: confidence in its own words, evidence as safe links ----------------------------------------
+
+
+def history_rows(page) -> list[dict[str, str]]:
+    return [
+        {
+            normalise_spaces(row.select_one("dt")): normalise_spaces(row.select_one("dd"))
+            for row in card.select(".govuk-summary-list__row")
+        }
+        for card in page.select(".govuk-summary-card")
+    ]
+
+
+def test_confidence_of_impact_is_shown_as_high_medium_or_low(client, login_as, small_plan, fixed_today):
+    action = small_plan["late"]
+    for confidence in ("red", "amber", "green"):
+        create_update(action=action, rag="amber", narrative=f"Confidence {confidence}", confidence=confidence)
+    db.session.commit()
+    login_as("viewer")
+    page = page_of(client.get(f"/actions/{action.id}"))
+    shown = [row.get("Confidence of impact") for row in history_rows(page)]
+    assert shown == ["High", "Medium", "Low", None]
+    assert not {"Green", "Amber", "Red"} & {s for s in shown if s}
+
+
+def test_evidence_addresses_are_links_and_nothing_else_is(client, login_as, small_plan, fixed_today):
+    action = small_plan["late"]
+    create_update(
+        action=action,
+        rag="blue",
+        narrative="Done",
+        evidence=(
+            "Board minutes: https://example.org/minutes?item=5&v=2.\n"
+            "javascript:alert(1) <script>alert('x')</script> <b>not bold</b>"
+        ),
+    )
+    db.session.commit()
+    login_as("viewer")
+    response = client.get(f"/actions/{action.id}")
+    page = page_of(response)
+    evidence = next(
+        row.select_one("dd")
+        for row in page.select(".govuk-summary-list__row")
+        if row.select_one("dt").text == "Evidence"
+    )
+    links = evidence.select("a")
+    assert [(a["href"], a.text, a["class"]) for a in links] == [
+        ("https://example.org/minutes?item=5&v=2", "https://example.org/minutes?item=5&v=2", ["govuk-link"])
+    ]
+    assert evidence.text == (
+        "Board minutes: https://example.org/minutes?item=5&v=2.\n"
+        "javascript:alert(1) <script>alert('x')</script> <b>not bold</b>"
+    )
+    assert not evidence.select("script, b")
+    html = response.get_data(as_text=True)
+    assert "&lt;script&gt;alert(" in html
+    assert 'href="javascript' not in html

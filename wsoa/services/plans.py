@@ -46,6 +46,7 @@ class PlanOverview:
     overdue: int
     current_period: ReviewPeriod | None
     progress: PeriodProgress | None = None  # the current period's updates and honesty flags
+    demo_ratings: int = 0  # live actions whose latest update (the rating counted here) is demo data
 
     @property
     def action_count(self) -> int:
@@ -76,21 +77,30 @@ def list_plans() -> list[PlanSummary]:
     return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]
 
 
-def action_states(plan_id: int) -> list[tuple[int, ActionState]]:
-    """(priority id, state) for every live action in the plan: one query."""
+def action_states(plan_id: int) -> list[tuple[int, ActionState, bool]]:
+    """(priority id, state, whether its latest update is demo data) for every live action in the plan: one query."""
     latest = latest_update_ids()
     revision = latest_revised_due_ids()
     latest_update = ProgressUpdate.__table__.alias("lu")
     revised_update = ProgressUpdate.__table__.alias("ru")
     rows = db.session.execute(
-        select(Action.priority_id, latest_update.c.rag, Action.due_end, revised_update.c.revised_due_end)
+        select(
+            Action.priority_id,
+            latest_update.c.rag,
+            Action.due_end,
+            revised_update.c.revised_due_end,
+            latest_update.c.source,
+        )
         .outerjoin(latest, latest.c.action_id == Action.id)
         .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
         .outerjoin(revision, revision.c.action_id == Action.id)
         .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
         .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
     )
-    return [(priority_id, ActionState(rag, due, revised)) for priority_id, rag, due, revised in rows]
+    return [
+        (priority_id, ActionState(rag, due, revised), source == "demo")
+        for priority_id, rag, due, revised, source in rows
+    ]
 
 
 def plan_overview(plan_id: int, today: date) -> PlanOverview:
@@ -101,8 +111,10 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
         select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
     ).all()
     states_by_priority: dict[int, list[ActionState]] = defaultdict(list)
-    for priority_id, state in action_states(plan_id):
+    demo_ratings = 0
+    for priority_id, state, demo in action_states(plan_id):
         states_by_priority[priority_id].append(state)
+        demo_ratings += demo
     people = people_by_code()
     rows = [
         PriorityRow(
@@ -120,6 +132,7 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
         overdue=sum(row.overdue for row in rows),
         current_period=current_period(plan_id),
         progress=period_progress(plan_id, today),
+        demo_ratings=demo_ratings,
     )
 
 
