@@ -11,6 +11,7 @@ from wsoa.models import ProgressUpdate, ReviewPeriod
 from wsoa.services.demo import load_demo
 from wsoa.services.demo_updates import add_demo_review_period
 from wsoa.services.honesty import period_progress
+from wsoa.services.users import authenticate
 
 
 def count_updates() -> int:
@@ -52,3 +53,22 @@ def test_load_demo_twice_adds_nothing_the_second_time(database):
     db.session.commit()
     assert not any("Opened the demo review period" in line for line in second)
     assert (count_updates(), db.session.scalar(select(func.count()).select_from(ReviewPeriod))) == (updates, periods)
+
+
+def test_the_load_demo_command_prints_sign_ins_that_work_for_every_kind_of_user(app, database):
+    result = app.test_cli_runner().invoke(args=["load-demo"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("Demo sign-ins (password for all: "))
+    password = lines[heading].removeprefix("Demo sign-ins (password for all: ").removesuffix("):")
+    sign_ins = [line.split() for line in lines[heading + 1 :]]
+    assert [words[0] for words in sign_ins] == ["admin", "editor", "lead", "lead", "viewer"]
+    db.session.expire_all()
+    for level, email, *holds in sign_ins:
+        user = authenticate(email, password)
+        assert user is not None, f"{email} cannot sign in with the printed password"
+        assert user.level == level
+        printed_roles = " ".join(holds).removeprefix("(holds ").removesuffix(")").split(", ") if holds else []
+        assert [role.code for role in user.roles] == printed_roles
+    leads = [words for words in sign_ins if words[0] == "lead"]
+    assert {" ".join(words[2:]) for words in leads} == {"(holds DoP)", "(holds NO)"}

@@ -77,3 +77,35 @@ def test_the_action_page_shows_its_flags(client, login_as, plan):
         "red_without_recovery",
         "not_updated",
     ]
+
+
+def test_the_priority_page_names_only_its_own_leads_with_updates_outstanding(client, login_as, plan):
+    create_action(priority=plan["one"], ref="1.1.3", due_text="Jun 21", lead="DCS")  # not in the glossary
+    db.session.commit()
+    login_as("viewer")
+
+    two = page_of(client.get(f"/priorities/{plan['two'].id}"))
+    assert normalise_spaces(two.select_one("#period-progress-count")) == "0 of 2 actions updated for Mar 21."
+    assert [normalise_spaces(li) for li in two.select("#outstanding-leads li")] == [
+        "NO (Julia Dean): 2 actions (2.1.1, 2.1.2)",
+        "DoP (Claire Parker): 1 action (2.1.2)",
+    ]
+
+    one = page_of(client.get(f"/priorities/{plan['one'].id}"))
+    assert normalise_spaces(one.select_one("#period-progress-count")) == "2 of 3 actions updated for Mar 21."
+    assert [normalise_spaces(li.get_text()) for li in one.select("#outstanding-leads li")] == ["DCS: 1 action (1.1.3)"]
+
+    # The plan's overview names every priority's leads together.
+    overview = page_of(client.get(f"/plans/{plan['plan'].id}"))
+    assert [normalise_spaces(li.get_text()) for li in overview.select("#outstanding-leads li")] == [
+        "NO (Julia Dean): 2 actions (2.1.1, 2.1.2)",
+        "DCS: 1 action (1.1.3)",
+        "DoP (Claire Parker): 1 action (2.1.2)",
+    ]
+
+
+def test_a_priority_with_every_update_in_says_so_and_names_no_leads(client, login_as, plan):
+    login_as("viewer")
+    page = page_of(client.get(f"/priorities/{plan['one'].id}"))
+    assert page.select_one("#outstanding-leads") is None
+    assert "Every action due an update has one for Mar 21." in normalise_spaces(page.select_one("main"))
