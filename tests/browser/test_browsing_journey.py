@@ -41,12 +41,13 @@ def test_signed_out_visitor_is_asked_to_sign_in(page, server_url, assert_accessi
     assert_accessible(page)
 
 
-def test_wrong_password_shows_the_error_summary_with_focus(page, server_url, plan_with_progress):
+def test_wrong_password_shows_the_error_summary_with_focus(page, server_url, plan_with_progress, assert_accessible):
     sign_in(page, server_url, "board@example.org", "not the password")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a correct email address and password")
     expect(summary).to_be_focused()
     assert page.title().startswith("Error: ")
+    assert_accessible(page)
 
 
 def test_board_member_browses_from_plan_to_action(page, server_url, plan_with_progress, assert_accessible):

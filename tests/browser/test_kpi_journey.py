@@ -84,6 +84,21 @@ def test_a_lead_records_a_value_and_the_status_and_chart_follow(page, server_url
     assert page.locator("main table tbody tr").count() > rows_before
     assert_accessible(page)
 
+    # A correction is a new entry: the value stands corrected, the full history keeps both.
+    page.locator("#values tbody tr").filter(has_text="Agency therapists cleared the backlog").get_by_role(
+        "link", name=re.compile(r"^Correct the value for")
+    ).click()
+    expect(page.locator("h1")).to_have_text("Correct a value")
+    page.get_by_label("Value").fill("93")
+    page.get_by_role("button", name="Save value").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("corrected")
+    expect(page.locator("#values")).to_contain_text(re.compile(r"Corrected on .* \(was 95%\)"))
+    history = page.locator("#history")
+    history.locator("summary").click()
+    expect(history).to_contain_text("Corrected 95% for")
+    expect(history).to_contain_text("Replaced on")
+    assert_accessible(page)  # the KPI page with a correction in its history, the history open
+
 
 def test_a_viewer_reads_kpis_but_is_offered_no_way_to_change_them(page, server_url, kpi_plan, assert_accessible):
     sign_in(page, server_url, "board@example.org", PASSWORD)

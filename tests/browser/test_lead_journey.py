@@ -59,6 +59,9 @@ def test_lead_updates_three_actions_and_the_overview_reflects_it(page, server_ur
             page.get_by_label("Next steps").fill("Agency staff from next month")
             page.get_by_label(re.compile("Risks or barriers")).fill("Recruitment market; mitigated by agency cover")
         save_update(page, rag, f"Progress on {title.lower()}")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"Progress on action {ref} saved")
+        if rag.startswith("Red"):
+            assert_accessible(page)  # the action page with its success banner and a full update in its history
         page.goto(f"{server_url}/my-actions")
     expect(page.locator("main")).to_contain_text("0 of 3 actions still to update")
     page.goto(f"{server_url}/plans/{lead_plan.id}")
