@@ -14,13 +14,13 @@ def test_every_route_declares_who_may_use_it(app):
     assert unguarded == [], "add @requires(...) from wsoa.permissions to these routes"
 
 
-def test_only_sign_in_and_sign_out_are_public(app):
+def test_only_sign_in_sign_out_setting_a_password_and_the_health_check_are_public(app):
     public = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "required_capability", None) == PUBLIC
     )
-    assert set(public) <= {"/sign-in", "/sign-out", "/set-password/<token>"}
+    assert set(public) <= {"/sign-in", "/sign-out", "/set-password/<token>", "/healthz"}
 
 
 def test_url_paths_are_kebab_case(app):

@@ -1,10 +1,10 @@
-"""Signing in and out, session expiry, changing a password and setting one from a link."""
+"""Signing in and out, session expiry, changing a password and setting one from a link; the public health check."""
 
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_url, login_user, logout_user
 
 from wsoa.extensions import db
@@ -19,6 +19,8 @@ SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE = "last_active"
 FINGERPRINT = "password_fingerprint"
 _UNSAFE_CHARACTERS = frozenset("\\") | {chr(code) for code in range(33)} | {chr(127)}
+# Requests that skip session expiry: no user is loaded, so no database query is made.
+SESSIONLESS_ENDPOINTS = frozenset({"static", "auth.healthz"})
 
 
 def safe_next(target: str | None) -> str:
@@ -61,7 +63,7 @@ def _signed_out(reason: str):
 @bp.before_app_request
 def expire_sessions():
     """Sign out a session that has been idle too long, is older than its lifetime, or predates a password change."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    if request.endpoint in SESSIONLESS_ENDPOINTS or "_user_id" not in session:
         return None
     now = time.time()
     idle = current_app.config.get("SESSION_IDLE_TIMEOUT", timedelta(hours=2)).total_seconds()
@@ -81,6 +83,13 @@ def expire_sessions():
     if now - last_active > 60:  # rewrite the cookie at most once a minute
         session[LAST_ACTIVE] = now
     return None
+
+
+@bp.route("/healthz")
+@requires(PUBLIC)
+def healthz():
+    """For load balancers and monitoring: the app is serving. No database query, no session, no template."""
+    return Response("ok", mimetype="text/plain")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
