@@ -32,6 +32,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How many reverse proxies stand in front of the app (0: none). Above 0, the client's address and scheme are read
+    # from that many X-Forwarded-For/-Proto entries, so sign-in throttling counts each person, not the proxy.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SERVICE_NAME = "WSoA tracker"
     DEMO_DATA = False
     TESTING = False

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import TEMPLATES_DIR, Config, config_from_environment
@@ -24,6 +25,9 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(config if config is not None else config_from_environment())
+    if (proxies := int(app.config.get("TRUSTED_PROXIES") or 0)) > 0:
+        # Behind a reverse proxy: the client's address (for sign-in throttling) and scheme come from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     # The default SQLite database and pending uploads live in the instance folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
