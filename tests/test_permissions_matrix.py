@@ -1,11 +1,13 @@
-"""Every route × every level (and signed out), for GET and POST: allowed or refused exactly as declared.
+"""Every route × every level (and signed out), for GET and POST: allowed or refused exactly as WHO_MAY_USE says.
 
-Everything is derived from app.url_map and each view's `required_capability`, so routes added later are covered
-without touching this file; give their URL arguments real objects by adding to `sample_arguments` below.
+WHO_MAY_USE is written out by hand from the README's "Who can do what", not read from the code, so a route given too
+broad (or too narrow) a capability fails here. A route added later fails until it has a line in the table; give its
+URL arguments real objects by adding to `sample_arguments` below.
 """
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -22,8 +24,9 @@ from tests.factories import (
     create_user,
 )
 from wsoa.extensions import db
-from wsoa.models import AuditEvent, ImportBatch, Kpi, KpiValue
-from wsoa.permissions import CAPABILITIES, PUBLIC
+from wsoa.models import AuditEvent, ImportBatch, Kpi, KpiValue, ProgressUpdate
+from wsoa.permissions import CAPABILITIES
+from wsoa.permissions import PUBLIC as PUBLIC_CAPABILITY
 from wsoa.services import accounts
 
 LEVELS = ("admin", "editor", "lead", "viewer")
@@ -33,6 +36,85 @@ LEAD_ROLE = "MX"  # the lead holds it, and it leads the sample action and owns t
 CSRF_REFUSED = "The form you were submitting has expired or was not sent from this service"
 # When an argument has no sample, any value of the right type will do: an allowed user then gets a 404.
 FALLBACK_BY_CONVERTER = {"IntegerConverter": 987654, "UnicodeConverter": "sample", "PathConverter": "sample.xlsx"}
+
+# --- who may use each route, from the README's "Who can do what" ---------------------------------------------------
+
+PUBLIC = frozenset({*LEVELS, SIGNED_OUT})
+EVERYONE_SIGNED_IN = frozenset(LEVELS)  # viewers read everything and download every report
+LEADS_EDITORS_AND_ADMINS = frozenset({"admin", "editor", "lead"})  # a lead: only what a role they hold leads or owns
+EDITORS_AND_ADMINS = frozenset({"admin", "editor"})
+ADMIN_ONLY = frozenset({"admin"})
+
+WHO_MAY_USE: dict[str, frozenset[str]] = {
+    # Anyone: signing in and out, setting a password from a link, the health check.
+    "auth.sign_in": PUBLIC,
+    "auth.sign_out": PUBLIC,
+    "auth.set_password": PUBLIC,
+    "auth.healthz": PUBLIC,
+    # Everyone signed in (viewers included) reads every page, downloads every report and changes their own password.
+    "auth.change_password": EVERYONE_SIGNED_IN,
+    "plans.index": EVERYONE_SIGNED_IN,
+    "plans.overview": EVERYONE_SIGNED_IN,
+    "plans.priority": EVERYONE_SIGNED_IN,
+    "plans.actions": EVERYONE_SIGNED_IN,
+    "plans.key_roles": EVERYONE_SIGNED_IN,
+    "actions.show": EVERYONE_SIGNED_IN,
+    "kpis.show": EVERYONE_SIGNED_IN,
+    "reports.board_report": EVERYONE_SIGNED_IN,  # the page and its PDF, Word and Excel downloads
+    "reports.stylesheet": EVERYONE_SIGNED_IN,
+    "imports.export": EVERYONE_SIGNED_IN,  # the plan downloaded as Excel
+    # Leads update the actions their roles lead and record values for the KPIs their roles own; editors and admins
+    # any action or KPI.
+    "updates.my_actions": LEADS_EDITORS_AND_ADMINS,
+    "updates.edit": LEADS_EDITORS_AND_ADMINS,
+    "kpis.new_value": LEADS_EDITORS_AND_ADMINS,
+    "kpis.upload": LEADS_EDITORS_AND_ADMINS,
+    # Editors edit any action and define KPIs.
+    "admin.edit_action": EDITORS_AND_ADMINS,
+    "kpis.new": EDITORS_AND_ADMINS,
+    "kpis.edit": EDITORS_AND_ADMINS,
+    # Admins only: plan structure (plans, priorities, outcomes, adding, moving and retiring actions, key roles) ...
+    "admin.new_plan": ADMIN_ONLY,
+    "admin.edit_plan": ADMIN_ONLY,
+    "admin.plan_structure": ADMIN_ONLY,
+    "admin.new_priority": ADMIN_ONLY,
+    "admin.edit_priority": ADMIN_ONLY,
+    "admin.delete_priority": ADMIN_ONLY,
+    "admin.move_priority": ADMIN_ONLY,
+    "admin.priority_structure": ADMIN_ONLY,
+    "admin.new_outcome": ADMIN_ONLY,
+    "admin.edit_outcome": ADMIN_ONLY,
+    "admin.delete_outcome": ADMIN_ONLY,
+    "admin.move_outcome": ADMIN_ONLY,
+    "admin.new_action": ADMIN_ONLY,
+    "admin.move_action": ADMIN_ONLY,
+    "admin.retire_action": ADMIN_ONLY,
+    "admin.reinstate_action": ADMIN_ONLY,
+    "admin.new_role": ADMIN_ONLY,
+    "admin.edit_role": ADMIN_ONLY,
+    "admin.move_role": ADMIN_ONLY,
+    # ... imports, review periods, users and the audit trail.
+    "imports.upload": ADMIN_ONLY,
+    "imports.confirm": ADMIN_ONLY,
+    "periods.index": ADMIN_ONLY,
+    "periods.new": ADMIN_ONLY,
+    "periods.edit": ADMIN_ONLY,
+    "periods.make_current": ADMIN_ONLY,
+    "users.index": ADMIN_ONLY,
+    "users.new": ADMIN_ONLY,
+    "users.edit": ADMIN_ONLY,
+    "users.new_link": ADMIN_ONLY,
+    "audit_log.index": ADMIN_ONLY,
+}
+
+
+def describe(levels: frozenset[str]) -> str:
+    if levels == PUBLIC:
+        return "anyone, signed in or not"
+    if levels == EVERYONE_SIGNED_IN:
+        return "everyone signed in"
+    names = [level + "s" for level in LEVELS if level in levels] + ([SIGNED_OUT] if SIGNED_OUT in levels else [])
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) + " only"
 
 
 @pytest.fixture
@@ -95,8 +177,15 @@ def url_for_rule(rule, samples: dict) -> str:
 
 def capability_of(app, rule) -> str:
     capability = getattr(app.view_functions[rule.endpoint], "required_capability", None)
-    assert capability == PUBLIC or capability in CAPABILITIES, f"{rule.rule}: unknown capability {capability!r}"
+    assert capability == PUBLIC_CAPABILITY or capability in CAPABILITIES, (
+        f"{rule.rule}: unknown capability {capability!r}"
+    )
     return capability
+
+
+def levels_declared_by(capability: str) -> frozenset[str]:
+    """Who the view's own `requires(...)` lets in."""
+    return PUBLIC if capability == PUBLIC_CAPABILITY else CAPABILITIES[capability]
 
 
 class Browser:
@@ -126,26 +215,80 @@ class Browser:
         return response
 
 
-def verdict(level: str, capability: str, response) -> str | None:
-    """What is wrong with this response, if anything."""
+def sent_to_sign_in(response) -> bool:
+    """The redirect a protected page gives someone signed out: to /sign-in, with where they were going as `next`."""
+    location = urlsplit(response.headers.get("Location", ""))
+    return response.status_code == 302 and location.path == "/sign-in" and "next" in parse_qs(location.query)
+
+
+def verdict(level: str, allowed: frozenset[str], response) -> str | None:
+    """What is wrong with this response for this level, given who the table lets in, if anything."""
     status = response.status_code
     location = response.headers.get("Location", "")
-    to_sign_in = status == 302 and location.startswith("/sign-in")
     if status >= 500:
         return f"{status} server error"
-    if capability == PUBLIC:
+    if level in allowed:
+        if status == 403 or sent_to_sign_in(response):
+            return f"expected to be let in (open to {describe(allowed)}), got {status} {location}"
         return None
     if level == SIGNED_OUT:
-        return None if to_sign_in else f"expected a redirect to /sign-in, got {status} {location}"
-    if level not in CAPABILITIES[capability]:
-        return None if status == 403 else f"expected 403 ({capability} is not for {level}s), got {status} {location}"
-    if status == 403 or to_sign_in:
-        return f"expected to be let in ({capability} is for {level}s), got {status} {location}"
-    return None
+        return None if sent_to_sign_in(response) else f"expected a redirect to sign in, got {status} {location}"
+    return None if status == 403 else f"expected 403 (open to {describe(allowed)}), got {status} {location}"
+
+
+# --- the table against the code's own declarations -----------------------------------------------------------------
+
+
+def test_every_route_has_a_line_in_the_table(app):
+    missing = [
+        f"{rule.endpoint} ({rule.rule}, declares {capability_of(app, rule)!r})"
+        for rule in routes(app)
+        if rule.endpoint not in WHO_MAY_USE
+    ]
+    assert missing == [], (
+        "Routes missing from WHO_MAY_USE in tests/test_permissions_matrix.py; add each with the levels the README's "
+        "'Who can do what' gives it:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_line_in_the_table_is_a_route(app):
+    endpoints = {rule.endpoint for rule in routes(app)}
+    stale = sorted(set(WHO_MAY_USE) - endpoints)
+    assert stale == [], (
+        "WHO_MAY_USE names endpoints the app does not have (renamed, removed or not written yet?):\n  "
+        + "\n  ".join(stale)
+    )
+
+
+def test_every_routes_declared_capability_lets_in_exactly_the_levels_in_the_table(app):
+    disagreements = []
+    for rule in routes(app):
+        if rule.endpoint not in WHO_MAY_USE:
+            continue  # reported by test_every_route_has_a_line_in_the_table
+        capability = capability_of(app, rule)
+        declared, expected = levels_declared_by(capability), WHO_MAY_USE[rule.endpoint]
+        if declared != expected:
+            disagreements.append(
+                f"{rule.endpoint} ({rule.rule}) declares {capability!r}, open to {describe(declared)}; "
+                f"the table says {describe(expected)}"
+            )
+    assert disagreements == [], "\n".join(disagreements)
+
+
+def test_the_matrix_knows_the_levels_and_every_route_declares_a_known_capability(app):
+    assert {level for levels in CAPABILITIES.values() for level in levels} == set(LEVELS)
+    assert {level for levels in WHO_MAY_USE.values() for level in levels} == {*LEVELS, SIGNED_OUT}
+    endpoints = {rule.endpoint for rule in routes(app)}
+    assert {"users.index", "users.new", "users.edit", "audit_log.index", "auth.change_password"} <= endpoints
+    for rule in routes(app):
+        capability_of(app, rule)
+
+
+# --- the app's behaviour against the table -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("level", [*LEVELS, SIGNED_OUT])
-def test_every_route_lets_in_exactly_the_levels_its_capability_names(app, client, sample_arguments, level):
+def test_every_route_lets_in_exactly_the_levels_the_table_names(app, client, sample_arguments, level):
     email = None
     if level != SIGNED_OUT:
         email = f"matrix-{level}@example.org"
@@ -154,7 +297,9 @@ def test_every_route_lets_in_exactly_the_levels_its_capability_names(app, client
     browser = Browser(client, email)
     problems, checked = [], 0
     for rule in routes(app):
-        capability = capability_of(app, rule)
+        if rule.endpoint not in WHO_MAY_USE:
+            continue  # reported by test_every_route_has_a_line_in_the_table
+        allowed = WHO_MAY_USE[rule.endpoint]
         url = url_for_rule(rule, sample_arguments)
         for method in ("GET", "POST"):
             if method not in rule.methods:
@@ -163,21 +308,13 @@ def test_every_route_lets_in_exactly_the_levels_its_capability_names(app, client
             try:
                 response = browser.request(method, url)
             except Exception as error:  # report every route at once, not just the first
-                problems.append(f"{method} {url} [{capability}]: raised {type(error).__name__}: {error}")
+                problems.append(f"{method} {url} [{rule.endpoint}]: raised {type(error).__name__}: {error}")
                 db.session.rollback()
                 continue
-            if problem := verdict(level, capability, response):
-                problems.append(f"{method} {url} [{capability}]: {problem}")
+            if problem := verdict(level, allowed, response):
+                problems.append(f"{method} {url} [{rule.endpoint}]: {problem}")
     assert checked >= 20, "the matrix walked too few routes to mean anything"
     assert problems == [], f"{level}:\n" + "\n".join(problems)
-
-
-def test_the_matrix_knows_the_levels_and_every_route_declares_a_known_capability(app):
-    assert {level for levels in CAPABILITIES.values() for level in levels} == set(LEVELS)
-    endpoints = {rule.endpoint for rule in routes(app)}
-    assert {"users.index", "users.new", "users.edit", "audit_log.index", "auth.change_password"} <= endpoints
-    for rule in routes(app):
-        capability_of(app, rule)
 
 
 @pytest.mark.parametrize("level", ["admin", SIGNED_OUT])
@@ -208,12 +345,40 @@ def test_every_post_without_a_csrf_token_is_refused_and_saves_nothing(app, clien
         assert client.get("/users").status_code == 200, "a refused form does not sign anyone out"
 
 
-def test_a_lead_cannot_update_another_roles_action_even_by_crafting_a_post(client, login_as, sample_arguments):
+def for_one_action_or_kpi_leads_may_change(app) -> list:
+    """Routes that change one action or KPI and let leads in: for a lead, only the ones a role they hold leads/owns."""
+    return [
+        rule
+        for rule in routes(app)
+        if WHO_MAY_USE.get(rule.endpoint) == LEADS_EDITORS_AND_ADMINS and {"action_id", "kpi_id"} & set(rule.arguments)
+    ]
+
+
+def saved_rows() -> tuple[int, ...]:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model)) for model in (AuditEvent, ProgressUpdate, KpiValue)
+    )
+
+
+def test_the_routes_about_one_action_or_kpi_that_leads_may_use_are_known(app):
+    assert {rule.endpoint for rule in for_one_action_or_kpi_leads_may_change(app)} >= {"updates.edit", "kpis.new_value"}
+
+
+def test_a_lead_cannot_change_another_roles_action_or_kpi_even_by_crafting_a_post(
+    app, client, login_as, sample_arguments
+):
     create_role(code="OTHER")
     db.session.commit()
     login_as("lead", roles=["OTHER"])
     token = csrf_token_from(client.get("/").get_data(as_text=True))
-    url = f"/actions/{sample_arguments['action_id']}/update"
-    assert client.get(url).status_code == 403
-    response = client.post(url, data={"csrf_token": token, "rag": "green", "narrative": "Not mine to say"})
-    assert response.status_code == 403
+    saved_before = saved_rows()
+    problems = []
+    for rule in for_one_action_or_kpi_leads_may_change(app):
+        url = url_for_rule(rule, sample_arguments)
+        if "GET" in rule.methods and (status := client.get(url).status_code) != 403:
+            problems.append(f"GET {url}: expected 403, got {status}")
+        data = {"csrf_token": token, "rag": "green", "narrative": "Not mine to say", "on": "2021-06-30", "value": "99"}
+        if "POST" in rule.methods and (status := client.post(url, data=data).status_code) != 403:
+            problems.append(f"POST {url}: expected 403, got {status}")
+    assert problems == []
+    assert saved_rows() == saved_before, "nothing was saved"
