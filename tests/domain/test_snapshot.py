@@ -123,3 +123,33 @@ def test_comparing_with_a_chosen_period():
     )
     assert snapshot.previous == Q1
     assert snapshot.actions[0].change == Change.IMPROVED
+
+
+def test_an_action_added_in_the_app_after_a_periods_paper_was_settled_is_not_in_it():
+    board_met = PeriodRecord(
+        id=2,
+        label="Q2 2021/22",
+        position=1,
+        start=date(2021, 7, 1),
+        end=date(2021, 9, 30),
+        board_date=date(2021, 10, 20),
+    )
+    imported = action(1)
+    before_board = ActionRecord(
+        id=2, ref="1.1.2", priority=1, title="Added before the board", position=2, in_plan_from=date(2021, 10, 12)
+    )
+    after_board = ActionRecord(
+        id=3, ref="1.1.3", priority=1, title="Added after the board", position=3, in_plan_from=date(2021, 11, 2)
+    )
+    rated_for_q2 = ActionRecord(
+        id=4, ref="1.1.4", priority=1, title="Added late, rated", position=4, in_plan_from=date(2021, 11, 2)
+    )
+    snapshot = take_snapshot(
+        actions=[imported, before_board, after_board, rated_for_q2],
+        updates=[update(1, 4, board_met, "amber")],
+        periods=[Q1, board_met, Q3],
+        period_id=board_met.id,
+    )
+    assert [row.action.id for row in snapshot.actions] == [1, 2, 4]
+    without_board_date = take_snapshot(actions=[imported, before_board], updates=[], periods=PERIODS, period_id=Q2.id)
+    assert [row.action.id for row in without_board_date.actions] == [1]

@@ -16,13 +16,13 @@ As at the end of Q2 (30 Sep 2021), compared with Q1:
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
 from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
 from wsoa.extensions import db
-from wsoa.models import Action, Kpi, KpiValue, Plan, ReviewPeriod, Role, RoleHolder
+from wsoa.models import Action, Kpi, KpiValue, Plan, Priority, ReviewPeriod, Role, RoleHolder
 
 FORMULA_TITLE = '=HYPERLINK("http://example.org/evil","Click me")'
 FORMULA_NARRATIVE = "+44 1743 000000 called the family"
@@ -166,13 +166,16 @@ def _kpi(priority, name, *, direction, baseline=None, target=None, values=()) ->
     db.session.add(kpi)
     db.session.flush()
     for on, value in values:
-        db.session.add(KpiValue(kpi_id=kpi.id, on=on, value=value, period_label=None))
+        # Recorded on the day it is dated, as a team keeping its KPIs current would.
+        recorded = datetime.combine(on, time(12, 0), tzinfo=UTC)
+        db.session.add(KpiValue(kpi_id=kpi.id, on=on, value=value, period_label=None, created_at=recorded))
     db.session.flush()
     return kpi
 
 
 def add_later_history(built: ReportPlan) -> None:
-    """What happens after Q2: Q3 updates, a later KPI value and a correction, a hand-over, an undated update."""
+    """What happens after Q2's paper is settled: Q3 updates, a later KPI value, a correction and a Q2 value recorded
+    late, a hand-over, an undated update, and an action added in the app in Q3."""
     a = built.actions
     create_update(action=a["1.1.1"], period=built.q3, rag="green", narrative="Strategy agreed")
     create_update(action=a["1.1.2"], period=built.q3, rag="blue", narrative="Officer in post", evidence="Contract")
@@ -192,6 +195,11 @@ def add_later_history(built: ReportPlan) -> None:
     ).one()
     db.session.add(KpiValue(kpi_id=waits.id, on=date(2021, 9, 30), value=55, supersedes_id=q2_value.id))
     db.session.add(KpiValue(kpi_id=waits.id, on=date(2021, 12, 31), value=70))
+    for kpi in built.kpis.values():  # a Q2 figure typed in after the board had met
+        db.session.add(KpiValue(kpi_id=kpi.id, on=date(2021, 9, 15), value=1))
+    priority = db.session.get(Priority, a["1.1.1"].priority_id)
+    added = create_action(priority=priority, ref="1.1.9", title="Added in January", due_text="Mar 22")
+    added.in_plan_from = date(2022, 1, 10)
     dcs_holder = db.session.scalars(select(RoleHolder).where(RoleHolder.person == "Sam Patel")).one()
     dcs_holder.ended_at = datetime(2022, 2, 1, tzinfo=UTC)
     db.session.add(

@@ -56,6 +56,8 @@ def test_cover_names_the_plan_period_dates_board_date_position_and_who_generated
     assert cover.scope == "Whole plan"
     assert cover.generated_by == "Test Officer"
     assert report.generated_at_display == "5 Oct 2021 at 10:00"  # UK time (BST)
+    assert cover.recorded_by == "20 Oct 2021 (the board date)"
+    assert "KPI values and actions recorded by 20 Oct 2021" in cover.basis
 
 
 def test_summary_counts_ratings_changes_overdue_and_missing_updates(built):
@@ -250,15 +252,19 @@ def test_role_holder_as_at_a_date(holders, expected):
     assert holder_as_at(role, CUTOFF) == expected
 
 
-def test_kpi_readings_use_values_dated_by_the_period_and_only_corrections_made_by_then():
+def test_kpi_readings_are_those_dated_by_the_period_and_recorded_by_the_board_date():
+    board_met = datetime(2021, 10, 20, 22, 59, tzinfo=UTC)  # the end of 20 Oct 2021 in the UK
     values = [
         KpiValueRecord(1, date(2021, 6, 30), 45, datetime(2021, 7, 5, tzinfo=UTC)),
-        KpiValueRecord(2, date(2021, 9, 30), 50, datetime(2021, 10, 5, tzinfo=UTC)),  # entered after the period
+        KpiValueRecord(
+            2, date(2021, 9, 30), 50, datetime(2021, 10, 5, tzinfo=UTC)
+        ),  # after the period, before the board
         KpiValueRecord(3, date(2021, 6, 30), 46, datetime(2021, 8, 1, tzinfo=UTC), supersedes_id=1),
         KpiValueRecord(4, date(2021, 9, 30), 52, datetime(2022, 1, 5, tzinfo=UTC), supersedes_id=2),  # too late
-        KpiValueRecord(5, date(2021, 12, 31), 70, datetime(2022, 1, 5, tzinfo=UTC)),
+        KpiValueRecord(5, date(2021, 12, 31), 70, datetime(2022, 1, 5, tzinfo=UTC)),  # dated after the period
+        KpiValueRecord(6, date(2021, 8, 31), 99, datetime(2021, 10, 21, 9, tzinfo=UTC)),  # typed in after the board
     ]
-    known = readings_known(values, date(2021, 9, 30), CUTOFF)
+    known = readings_known(values, date(2021, 9, 30), board_met)
     assert [(r.on, r.value) for r in known] == [(date(2021, 6, 30), 46), (date(2021, 9, 30), 50)]
 
 

@@ -26,6 +26,7 @@ from tests.reports.plan_builder import (
     build_report_plan,
 )
 from wsoa.domain.snapshot import take_snapshot
+from wsoa.extensions import db
 from wsoa.reports.assemble import ReportOptions
 from wsoa.reports.html import inline_svg
 from wsoa.reports.rag_chart import rag_bar_png, rag_bar_svg
@@ -331,3 +332,41 @@ def test_inlined_svg_has_no_style_attributes_or_elements_and_unique_ids():
     assert all(i.startswith("chart-plan-") for i in ids)
     for reference in re.findall(r"url\(#([^)]+)\)", svg):
         assert reference in ids
+
+
+def test_pdf_never_splits_a_table_row_across_pages(built):
+    """Each row of every table lands whole on one page: long narratives push page breaks between rows, not into them."""
+    for ref, action in built.actions.items():
+        tag = "w" + ref.replace(".", "")
+        narrative = " ".join(f"{tag}n{n:02d}" for n in range(60))  # eight or so lines in the narrative column
+        create_update(action=action, period=built.q2, rag="amber", narrative=narrative)
+    data = write_report(make_report(built), "pdf")
+    result = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    pages_of: dict[str, list[int]] = {}
+    for number, page in enumerate(BeautifulSoup(result.stdout.decode("utf-8"), "html.parser").find_all("page")):
+        for word in page.find_all("word"):
+            pages_of.setdefault(word.text, []).append(number)
+    page_count = len({p for pages in pages_of.values() for p in pages})
+    assert page_count > 3, "the long narratives run the tables over several pages"
+    for ref in built.actions:
+        tag = "w" + ref.replace(".", "")
+        first, last = pages_of[f"{tag}n00"], pages_of[f"{tag}n59"]
+        assert len(first) == len(last) >= 1, f"{ref}: every copy of the narrative is printed whole"
+        assert first == last, f"{ref}: a row's narrative starts on one page and ends on another"
+
+
+def test_a_report_counting_demo_data_says_so_in_every_format(built):
+    plain = make_report(built)
+    assert not plain.cover.demo_data
+    assert "Demo data" not in pdf_text(write_report(plain, "pdf"))
+    create_update(action=built.actions["2.1.1"], period=built.q2, rag="green", narrative="Illustrative", source="demo")
+    db.session.commit()
+    report = make_report(built)
+    assert report.cover.demo_data
+    warning = "Demo data: this report counts illustrative updates and KPI values, not a real position."
+    assert warning in " ".join(pdf_text(write_report(report, "pdf")).split())
+    html = BeautifulSoup(write_report(report, "html"), "html.parser")
+    assert warning in " ".join(html.select_one("#demo-data-warning").get_text().split())
+    assert warning in [p.text for p in Document(BytesIO(write_report(report, "docx"))).paragraphs]
+    cover = load_workbook(BytesIO(write_report(report, "xlsx"))).worksheets[0]
+    assert ["Demo data", warning] in [[c.value for c in row[:2]] for row in cover.iter_rows()]

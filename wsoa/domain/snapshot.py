@@ -2,7 +2,9 @@
 
 Reports are built only from a snapshot, so the report for a past period is the same whenever it is generated:
 an update counts for period P when it was recorded for P or an earlier period (by the periods' order); updates
-recorded with no period count when they were made on or before P's end date.
+recorded with no period count when they were made on or before P's end date. An action added to the plan in the app
+after P's paper was settled (its board date, or its end without one) is not in P's report unless it has an update
+counted for P; actions written in the imported plan belong to every period.
 """
 
 from collections.abc import Iterable, Sequence
@@ -24,6 +26,12 @@ class PeriodRecord:
     position: int
     start: date | None = None
     end: date | None = None
+    board_date: date | None = None
+
+    @property
+    def settled_on(self) -> date | None:
+        """The day the period's paper is settled: what was recorded after it does not change the paper."""
+        return self.board_date or self.end
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class ActionRecord:
     due_end: date | None = None
     retired_at: datetime | None = None
     position: int = 0
+    in_plan_from: date | None = None  # the day it was added in the app; None: written in the plan as imported
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class UpdateRecord:
     revised_due_end: date | None = None
     revised_due_reason: str | None = None
     author: str | None = None
+    demo: bool = False  # illustrative data loaded with the demo plan
 
 
 class Change(StrEnum):
@@ -169,6 +179,14 @@ def _latest_by_action(updates: Iterable[UpdateRecord], period: PeriodRecord | No
     return by_action
 
 
+def _in_plan_at(action: ActionRecord, period: PeriodRecord, *, counted: bool) -> bool:
+    """Whether the action belonged to the plan as the period's paper saw it: not yet retired, already added."""
+    if action.retired_at is not None and not (period.end and action.retired_at > _end_of_day(period.end)):
+        return False
+    settled = period.settled_on
+    return counted or action.in_plan_from is None or settled is None or action.in_plan_from <= settled
+
+
 def _effective_due(action: ActionRecord, history: Sequence[UpdateRecord]) -> date | None:
     revised = next((u.revised_due_end for u in reversed(history) if u.revised_due_end), None)
     return revised or action.due_end
@@ -195,7 +213,7 @@ def take_snapshot(
     before = _latest_by_action(updates, previous, positions)
     as_at = period.end
     snapshot = PlanSnapshot(period=period, previous=previous, as_at=as_at)
-    live = [a for a in actions if a.retired_at is None or (as_at and a.retired_at > _end_of_day(as_at))]
+    live = [a for a in actions if _in_plan_at(a, period, counted=a.id in now)]
     for action in sorted(live, key=lambda a: (a.position, a.id)):
         history = now.get(action.id, [])
         history_before = before.get(action.id, [])

@@ -122,6 +122,9 @@ class Action(db.Model):
     extra_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The UK day an action was added in the app; None for actions written in the plan as imported, which belong to
+    # every review period. A report for a period settled before this day leaves the action out.
+    in_plan_from: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Incremented by every progress update or edit; a stale form is refused rather than overwriting.

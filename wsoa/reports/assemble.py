@@ -78,11 +78,14 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class PeriodInfo:
-    """A review period with the board date, which the snapshot does not need."""
+    """A review period as the report lists it: the snapshot's record and whether it is the current one."""
 
     record: PeriodRecord
-    board_date: date | None = None
     is_current: bool = False
+
+    @property
+    def board_date(self) -> date | None:
+        return self.record.board_date
 
     @property
     def id(self) -> int:
@@ -125,6 +128,7 @@ class KpiValueRecord:
     value: Decimal | float
     created_at: datetime
     supersedes_id: int | None = None
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,7 @@ class Cover:
     compared_with: str | None
     scope: str
     generated_by: str
+    demo_data: bool = False  # some of what it counts is illustrative demo data, not a real position
 
     @property
     def title(self) -> str:
@@ -191,6 +196,26 @@ class Cover:
     @property
     def position_as_at(self) -> str:
         return uk_day(self.as_at, "the latest update recorded for the period")
+
+    @property
+    def recorded_by(self) -> str:
+        """The day the paper was settled: KPI values and actions recorded after it are left out."""
+        if self.board_date:
+            return f"{uk_day(self.board_date)} (the board date)"
+        return f"{uk_day(self.as_at)} (the end of the period)" if self.as_at else "Whenever it is generated"
+
+    @property
+    def demo_warning(self) -> str:
+        return "Demo data: this report counts illustrative updates and KPI values, not a real position."
+
+    @property
+    def basis(self) -> str:
+        settled = uk_day(self.board_date or self.as_at, "the time it is generated")
+        return (
+            f"Built only from the progress updates recorded for {self.period_label} and earlier, and the KPI values "
+            f"and actions recorded by {settled}, so this report is the same whenever it is produced. Every RAG rating "
+            "is shown with its word: Red (off track), Amber (at risk), Green (on track), Blue (complete), Not rated."
+        )
 
 
 @dataclass(frozen=True)
@@ -414,13 +439,13 @@ def holder_as_at(role: RoleRecord, cutoff: datetime | None) -> str | None:
 
 
 def readings_known(values: Iterable[KpiValueRecord], as_at: date | None, cutoff: datetime | None) -> list[KpiReading]:
-    """The KPI readings a board saw for the period: values dated up to its end, with corrections made by then.
+    """The KPI readings a board saw for the period: values dated up to its end and recorded by the cutoff.
 
-    A correction (a value that supersedes another) counts only if it was recorded by the end of the period, so a
-    correction made later does not change the report for a past period.
+    A value or a correction recorded after the paper was settled (see `PeriodRecord.settled_on`) does not change the
+    report for that period; it shows on the KPI's page and in later periods' reports.
     """
     dated = [v for v in values if as_at is None or v.on <= as_at]
-    known = [v for v in dated if v.supersedes_id is None or cutoff is None or v.created_at <= cutoff]
+    known = [v for v in dated if cutoff is None or v.created_at <= cutoff]
     superseded = {v.supersedes_id for v in known if v.supersedes_id is not None}
     kept = sorted((v for v in known if v.id not in superseded), key=lambda v: (v.on, v.id))
     return [KpiReading(on=v.on, value=v.value) for v in kept]
@@ -543,6 +568,13 @@ def _checks(rows: Sequence[ActionAtPeriod], lines: dict[int, ActionLine], kpis: 
     return Checks(lines=tuple(ordered), counts=counts, stale_kpis=stale)
 
 
+def _counts_demo_data(rows: Sequence[ActionAtPeriod], kpis: Sequence[KpiRecord], as_at: date | None) -> bool:
+    """Whether a rating or KPI value the report counts came with the demo plan (so the paper can say so)."""
+    if any(row.latest is not None and row.latest.demo for row in rows):
+        return True
+    return any(value.demo and (as_at is None or value.on <= as_at) for kpi in kpis for value in kpi.values)
+
+
 def _scope(selected: Sequence[PriorityInfo], every: Sequence[PriorityInfo]) -> str:
     if len(selected) == len(every):
         return "Whole plan"
@@ -562,8 +594,10 @@ def assemble(
     """Lay the snapshot out as the board reads it: cover, summary, priorities, exceptions, checks, appendix."""
     period = source.period(snapshot.period.id) or PeriodInfo(snapshot.period)
     as_at = snapshot.as_at
-    cutoff = end_of_day(as_at) if as_at else None
-    people = {role.code: holder_as_at(role, cutoff) for role in source.roles if role.code}
+    held_at = end_of_day(as_at) if as_at else None
+    settled_on = snapshot.period.settled_on
+    cutoff = end_of_day(settled_on) if settled_on else None
+    people = {role.code: holder_as_at(role, held_at) for role in source.roles if role.code}
     labels = {p.id: p.label for p in source.periods}
     every = sorted(source.priorities, key=lambda p: (p.position, p.number))
     wanted = set(options.priorities) if options.priorities else {p.number for p in every}
@@ -630,7 +664,7 @@ def assemble(
     if options.include_appendix:
         appendix = Appendix(
             roles=tuple(
-                RoleLine(role.code, role.title, role.organisation, holder_as_at(role, cutoff))
+                RoleLine(role.code, role.title, role.organisation, holder_as_at(role, held_at))
                 for role in sorted(source.roles, key=lambda r: (r.position, r.code or "", r.title or ""))
             ),
             actions=tuple(
@@ -649,6 +683,7 @@ def assemble(
         compared_with=snapshot.previous.label if snapshot.previous else None,
         scope=_scope(selected, every),
         generated_by=generated_by,
+        demo_data=_counts_demo_data(rows, [k for k in source.kpis if k.priority in wanted], as_at),
     )
     return BoardReport(
         cover=cover,

@@ -8,7 +8,7 @@ Running it twice adds nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -189,6 +189,13 @@ DEMO_KPIS = (
         ),
     ),
 )
+
+
+def _recorded_on(day: date) -> datetime:
+    """Demo values read as if each was recorded on its own date, as a team keeping its KPIs current would."""
+    return datetime.combine(day, time(17, 0), tzinfo=UTC)
+
+
 CORRECTION = ("SALT: children seen within 18 weeks of referral", _months(2020, 12), "93", 186, 200)
 
 
@@ -253,6 +260,7 @@ def add_demo_kpis(plan: Plan) -> str | None:
                 note=note,
                 author_id=author.id if author else None,
                 source="demo",
+                created_at=_recorded_on(on),
             )
             for on, value, note, numerator, denominator in spec.values
         ]
@@ -272,6 +280,7 @@ def add_demo_kpis(plan: Plan) -> str | None:
                     supersedes_id=wrong.id,
                     author_id=author.id if author else None,
                     source="demo",
+                    created_at=_recorded_on(on + timedelta(days=14)),
                 )
             )
         defined += 1

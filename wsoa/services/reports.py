@@ -52,8 +52,9 @@ def load_report_source(plan_id: int) -> ReportSource:
         raise NotFound(plan_id)
     periods = [
         PeriodInfo(
-            PeriodRecord(id=p.id, label=p.label, position=p.position, start=p.start_date, end=p.end_date),
-            board_date=p.board_date,
+            PeriodRecord(
+                id=p.id, label=p.label, position=p.position, start=p.start_date, end=p.end_date, board_date=p.board_date
+            ),
             is_current=p.is_current,
         )
         for p in db.session.scalars(
@@ -79,6 +80,7 @@ def load_report_source(plan_id: int) -> ReportSource:
             due_end=row.due_end,
             retired_at=row.retired_at,
             position=row.position,
+            in_plan_from=row.in_plan_from,
         )
         for row in db.session.execute(
             select(
@@ -91,6 +93,7 @@ def load_report_source(plan_id: int) -> ReportSource:
                 Action.due_end,
                 Action.retired_at,
                 Action.position,
+                Action.in_plan_from,
             )
             .join(Priority, Priority.id == Action.priority_id)
             .where(Action.plan_id == plan_id)
@@ -113,6 +116,7 @@ def load_report_source(plan_id: int) -> ReportSource:
             revised_due_end=row.revised_due_end,
             revised_due_reason=row.revised_due_reason,
             author=row.author,
+            demo=row.demo,
         )
         for row in db.session.execute(
             select(
@@ -130,6 +134,7 @@ def load_report_source(plan_id: int) -> ReportSource:
                 ProgressUpdate.revised_due_end,
                 ProgressUpdate.revised_due_reason,
                 func.coalesce(ProgressUpdate.author_name, User.name).label("author"),
+                (ProgressUpdate.source == "demo").label("demo"),
             )
             .join(Action, Action.id == ProgressUpdate.action_id)
             .outerjoin(User, User.id == ProgressUpdate.author_id)
@@ -186,13 +191,26 @@ def _kpis(plan_id: int) -> list[KpiRecord]:
         milestones[kpi_id].append(TrajectoryPoint(on=on, value=value))
     values: dict[int, list[KpiValueRecord]] = defaultdict(list)
     for row in db.session.execute(
-        select(KpiValue.id, KpiValue.kpi_id, KpiValue.on, KpiValue.value, KpiValue.created_at, KpiValue.supersedes_id)
+        select(
+            KpiValue.id,
+            KpiValue.kpi_id,
+            KpiValue.on,
+            KpiValue.value,
+            KpiValue.created_at,
+            KpiValue.supersedes_id,
+            (KpiValue.source == "demo").label("demo"),
+        )
         .where(KpiValue.kpi_id.in_(in_plan.scalar_subquery()))
         .order_by(KpiValue.id)
     ):
         values[row.kpi_id].append(
             KpiValueRecord(
-                id=row.id, on=row.on, value=row.value, created_at=row.created_at, supersedes_id=row.supersedes_id
+                id=row.id,
+                on=row.on,
+                value=row.value,
+                created_at=row.created_at,
+                supersedes_id=row.supersedes_id,
+                demo=row.demo,
             )
         )
     records = []
