@@ -35,6 +35,7 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint != "static":
-            # Pages show plan data to signed-in users: never keep them in shared caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+            # Pages and downloads show plan data to signed-in users: never keep them in any cache. Set, not defaulted:
+            # send_file's own "no-cache" would let a shared cache store a download and revalidate it.
+            response.headers["Cache-Control"] = "no-store"
         return response

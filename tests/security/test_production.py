@@ -259,11 +259,6 @@ def test_pages_and_error_pages_are_never_stored_by_caches(visitor, viewer):
     assert get(visitor, "/").headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="send_file sets 'Cache-Control: no-cache' and wsoa/security.py only adds no-store when the header is unset, "
-    "so a shared cache may store a download of plan data (revalidating before reuse). Fix in wsoa/security.py.",
-)
 def test_downloads_are_never_stored_by_caches_either(visitor, viewer, plan_with_a_period):
     plan, period = plan_with_a_period
     sign_in(visitor)
