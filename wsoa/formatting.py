@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup, escape
 
 from wsoa.domain.rag import rag_label, rag_meaning, rag_tag_class
@@ -90,7 +90,18 @@ def first_line(text: str | None, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def this_page() -> str:
+    """This page's address without a #fragment, for a form's action.
+
+    A form with no action posts to the address bar's URL, and the browser carries its fragment through the redirect
+    that follows: after the skip link (#main-content) that scroll pulls focus from the error summary or banner.
+    """
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.filters.update(
         uk_date=uk_date,
         uk_datetime=uk_datetime,

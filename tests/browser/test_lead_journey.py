@@ -165,12 +165,6 @@ def test_the_update_form_can_be_completed_with_the_keyboard_alone(page, server_u
     expect(history).to_contain_text("by Claire Parker")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: the skip link leaves #main-content in the address; the update form has no action, so the page "
-    "after saving keeps the fragment, and scrolling to it takes the focus away from the error summary (and from the "
-    "success banner after a redirect)",
-)
 def test_after_the_skip_link_a_refused_save_still_puts_focus_on_the_error_summary(page, server_url, lead_plan):
     sign_in(page, server_url, "lead@example.org", PASSWORD)
     action_id = db.session.execute(db.text("select id from action where ref = '1.1.1'")).scalar()
