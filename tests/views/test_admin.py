@@ -41,7 +41,8 @@ def form_fields(response_or_page) -> list[tuple[str, str]]:
     soup = response_or_page
     if not isinstance(soup, BeautifulSoup):
         soup = BeautifulSoup(response_or_page.get_data(as_text=True), "html5lib")
-    form = soup.select_one("main form[method=post]:not([action])")
+    fields_wanted = "input[name]:not([name=csrf_token]), textarea[name], select[name]"
+    form = next((f for f in soup.select("main form[method=post]") if f.select(fields_wanted)), None)
     assert form is not None, "the page has a form"
     fields = []
     for element in form.select("input[name], textarea[name], select[name]"):
