@@ -107,7 +107,7 @@ def import_plan_command(path: Path, dry_run: bool, as_json: bool, plan_id: int |
 
 def _import(parsed, file_name: str, content: bytes, *, plan_id: int | None, dry_run: bool, user_id=None):
     from wsoa.models import Plan
-    from wsoa.services.imports import file_hash, import_parsed_plan
+    from wsoa.services.imports import ImportRefused, file_hash, import_parsed_plan
 
     if plan_id is not None:
         plan = db.session.get(Plan, plan_id)
@@ -115,9 +115,13 @@ def _import(parsed, file_name: str, content: bytes, *, plan_id: int | None, dry_
             raise click.ClickException(f"There is no plan {plan_id}")
     else:
         plan = db.session.scalars(select(Plan).where(Plan.title == parsed.title)).first() if parsed.title else None
-    result = import_parsed_plan(
-        parsed, file_name=file_name, content_hash=file_hash(content), plan=plan, dry_run=dry_run, user_id=user_id
-    )
+    try:
+        result = import_parsed_plan(
+            parsed, file_name=file_name, content_hash=file_hash(content), plan=plan, dry_run=dry_run, user_id=user_id
+        )
+    except ImportRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"{file_name} was not imported: {refused}") from None
     if dry_run:
         db.session.rollback()
     else:

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from config import IMPORTS_DIR
 from tests.conftest import csrf_token_from, normalise_spaces, page_of
-from tests.importing.workbooks import REFUSED_FILES
+from tests.importing.workbooks import REFUSED_FILES, flat_plan, save
 from wsoa.extensions import db
 from wsoa.models import Action, ImportBatch, Plan
+from wsoa.services import imports
 
 SAMPLE = (IMPORTS_DIR / "demo" / "shropshire-wsoa.xlsx").read_bytes()
 
@@ -144,3 +145,77 @@ def test_an_upload_over_the_size_limit_gets_the_file_too_large_page(client, logi
     page = page_of(response, status=413)
     assert page.select_one("h1").text == "The file is too large"
     assert count(Plan) == 0
+
+
+# -- long and hostile text: stored whole, or refused with a reason; never a database error ---------------------------
+
+LONG_REF = "1" + ".2" * 200  # 401 characters, past every limit a ref column ever had
+
+
+def confirm_previewed(client, preview):
+    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    return client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
+
+
+def test_confirming_a_workbook_with_a_very_long_ref_and_file_name_stores_both_whole(client, login_as):
+    login_as("admin")
+    content = save(
+        flat_plan(
+            [
+                [1, "1.1.1.1.1.1.1.1.1.1.1.1.1", "A 25-character ref", "Dec 20", "DCS", None, None, None],
+                [1, LONG_REF, "Review the strategy", "Dec 20", "DCS " + "and partners " * 40, None, "Green", "Done"],
+            ],
+            title="Testshire WSoA " + "(revised) " * 60,
+        )
+    )
+    name = "Testshire plan, " + "révisé 🙂 " * 40 + ".xlsx"
+
+    preview = upload(client, content, name=name)
+    response = confirm_previewed(client, preview)
+
+    assert response.status_code == 302
+    overview = page_of(client.get(response.headers["Location"]))
+    assert "Imported Testshire plan" in normalise_spaces(overview)
+    assert sorted(db.session.scalars(select(Action.ref))) == ["1.1.1.1.1.1.1.1.1.1.1.1.1", LONG_REF]
+    assert db.session.scalar(select(ImportBatch.file_name)) == name
+    assert db.session.scalar(select(Plan.title)) == "Testshire WSoA " + "(revised) " * 59 + "(revised)"
+
+
+def test_a_workbook_the_database_cannot_store_is_refused_at_upload_with_a_reason(client, login_as, app):
+    login_as("admin")
+    too_long = "1" + ".2" * 300  # 601 characters: more than a ref may be
+    content = save(flat_plan([[1, too_long, "Review the strategy", "Dec 20", "DCS", None, None, None]]))
+    uploads = Path(app.instance_path) / "uploads"
+    files_before = set(uploads.iterdir()) if uploads.is_dir() else set()
+    rows_before = every_table_count()
+
+    page = page_of(upload(client, content, name="plan.xlsx"))
+
+    assert page.select_one("h1").text.strip() == "Import a plan from Excel"
+    problems = [normalise_spaces(item) for item in page.select(".govuk-error-summary li")]
+    assert problems == [
+        "The file could not be imported: Action plan row 4: the action ref is 601 characters long, and can be at "
+        "most 500; correct the workbook and import it again. Nothing was imported"
+    ]
+    assert every_table_count() == rows_before
+    assert (set(uploads.iterdir()) if uploads.is_dir() else set()) == files_before, "no pending upload kept"
+
+
+def test_a_database_refusal_at_confirm_is_a_message_on_the_upload_page_and_saves_nothing(client, login_as, monkeypatch):
+    login_as("admin")
+    preview = upload(client, SAMPLE)
+    rows_before = every_table_count()
+
+    def refused_by_the_database(*args, **kwargs):
+        db.session.execute(Plan.__table__.insert().values(title="x", kind="made_up_kind", status="active"))
+
+    monkeypatch.setattr(imports, "_merge_kpis", refused_by_the_database)
+    response = confirm_previewed(client, preview)
+
+    assert response.status_code == 302
+    page = page_of(client.get(response.headers["Location"]))
+    assert page.select_one("h1").text.strip() == "Import a plan from Excel"
+    message = normalise_spaces(page.select_one("main"))
+    assert "shropshire.xlsx could not be imported: the database refused it (" in message
+    assert "so nothing was imported." in message
+    assert every_table_count() == rows_before

@@ -1,11 +1,14 @@
 """Bringing a parsed workbook into the database: create or merge by ref, never delete, never duplicate history."""
 
 import hashlib
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, StatementError
 
 from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.timeframes import parse_timeframe
@@ -22,8 +25,14 @@ from wsoa.models import (
     Role,
     RoleHolder,
 )
+from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import audit
 from wsoa.services.leads import relink_leads
+
+LARGEST_NUMBER = 2**31 - 1  # an integer column holds no more on PostgreSQL
+INSERT_CHUNK = 500  # rows per multi-row INSERT: fast, and a large import's memory stays flat
+# A NUL (which an OOXML cell can spell _x0000_) or half a surrogate pair: text no database here can store.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # Action fields an import may set or change; progress goes into appended updates instead.
 ACTION_FIELDS = (
@@ -42,6 +51,14 @@ ACTION_FIELDS = (
     "success_criteria",
     "extra_fields",
 )
+
+
+class ImportRefused(Exception):
+    """The workbook cannot be imported as it is, and nothing was; the reason is one line for the person importing."""
+
+    def __init__(self, reason: str):
+        self.reason = " ".join(str(reason).split())
+        super().__init__(self.reason)
 
 
 @dataclass
@@ -142,12 +159,20 @@ def import_parsed_plan(
     """Merge `parsed` into `plan` (or a new plan) and record the batch; with dry_run, work out the same and roll back.
 
     The caller commits. With dry_run everything happens inside a savepoint that is rolled back, so the preview is
-    computed by exactly the code that will do the import.
+    computed by exactly the code that will do the import. Raises ImportRefused, having written nothing, when the
+    workbook holds something the database cannot store or the database refuses a row; a database that cannot be
+    reached raises OperationalError as everywhere else.
     """
+    refuse_unstorable(parsed, file_name)
     savepoint = db.session.begin_nested()
     try:
         with fewer_garbage_collections():
             result = _merge(parsed, file_name=file_name, content_hash=content_hash, user_id=user_id, plan=plan)
+    except StatementError as error:
+        savepoint.rollback()
+        if isinstance(error, OperationalError):
+            raise
+        raise ImportRefused(f"the database refused it ({_first_line(error)}), so nothing was imported") from error
     except BaseException:
         savepoint.rollback()
         raise
@@ -159,6 +184,119 @@ def import_parsed_plan(
     else:
         savepoint.commit()
     return result
+
+
+def _first_line(error: StatementError) -> str:
+    cause = error.orig if error.orig is not None else error
+    lines = str(cause).strip().splitlines()
+    line = " ".join(lines[0].split()) if lines else type(cause).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
+# -- what the database cannot store, refused before anything is written ------------------------------------------
+
+
+def refuse_unstorable(parsed, file_name: str) -> None:
+    """Raise ImportRefused naming the first cell whose text the database cannot hold whole.
+
+    Text of any length is stored whole; what cannot be is a ref, role code or review period longer than
+    KEY_TEXT_LIMIT (they are indexed), a priority number past the integer range, and characters no database stores.
+    """
+    found = [*_unstorable(parsed, file_name)]
+    if found:
+        more = f" (and {len(found) - 1} more like it)" if len(found) > 1 else ""
+        raise ImportRefused(f"{found[0]}{more}; correct the workbook and import it again. Nothing was imported")
+
+
+def _unstorable(parsed, file_name: str) -> Iterator[str]:
+    # A quick look at each stored string (a 5,000-action plan in a few hundredths of a second); only a hit walks
+    # every field to say where. A field the quick list misses still cannot be half-written: the database refuses it.
+    if not all(map(_storable, filter(None, _stored_text(parsed)))):
+        for where, text in _texts(parsed, "the workbook"):
+            if match := _UNSTORABLE.search(text):
+                yield f"{where}: the text holds a character that cannot be stored (U+{ord(match.group()):04X})"
+    if match := _UNSTORABLE.search(file_name):
+        yield f"The file name holds a character that cannot be stored (U+{ord(match.group()):04X})"
+    keys = (
+        *((a, "action ref", a.ref) for a in parsed.actions),
+        *((o, "outcome ref", o.ref) for o in parsed.outcomes),
+        *((r, "role code", r.code) for r in parsed.roles),
+        *((None, "review period name", label) for label in parsed.review_periods),
+    )
+    for item, what, key in keys:
+        if key and len(key) > KEY_TEXT_LIMIT:
+            where = _at(item) if item else "A review period heading"
+            yield f"{where}: the {what} is {len(key):,} characters long, and can be at most {KEY_TEXT_LIMIT:,}"
+    numbers = (
+        *((item, item.priority) for item in (*parsed.actions, *parsed.outcomes, *parsed.kpis)),
+        *((p, p.number) for p in parsed.priorities),
+    )
+    for item, number in numbers:
+        if not 0 <= number <= LARGEST_NUMBER:
+            yield f"{_at(item)}: priority {number} is too large a number to be a priority"
+
+
+def _storable(text: str) -> bool:
+    """What _UNSTORABLE finds, found faster: no NUL, and no half surrogate pair (which UTF-8 cannot encode)."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _stored_text(parsed) -> Iterator[str | None]:
+    yield parsed.title
+    yield from parsed.review_periods
+    for priority in parsed.priorities:
+        yield from (priority.sheet, priority.title, priority.lead, priority.subtitle)
+    for outcome in parsed.outcomes:
+        yield from (outcome.sheet, outcome.ref, outcome.text, outcome.printed_ref)
+    for action in parsed.actions:
+        yield from (action.sheet, action.ref, action.outcome, action.section, action.title, action.due_text)
+        yield from (action.lead, action.partners, action.resources, action.success_criteria)
+        yield from (action.due.note, action.due.problem, action.due.recurring)
+        yield from action.extra
+        yield from action.extra.values()
+        for update in action.updates:
+            yield from (update.period, update.rag, update.progress)
+    for kpi in parsed.kpis:
+        yield from (kpi.sheet, kpi.text)
+    for role in parsed.roles:
+        yield from (role.sheet, role.code, role.title, role.organisation, role.person)
+    for problem in parsed.problems:
+        yield from (problem.sheet, problem.column, problem.message)
+
+
+def _at(item) -> str:
+    return f"{item.sheet} row {item.row}" if item.row else f"Sheet {item.sheet}"
+
+
+# Read by the preview only, never stored.
+_NOT_STORED = frozenset({"column_mappings", "hidden_columns"})
+
+
+def _texts(value, where: str) -> Iterator[tuple[str, str]]:
+    """Every string in the parsed plan, with the sheet and row it came from as far as it is known."""
+    if value.__class__ is str:
+        yield where, value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key, where)
+            yield from _texts(item, where)
+    elif is_dataclass(value):
+        if isinstance(getattr(value, "sheet", None), str) and hasattr(value, "row"):
+            where = _at(value)
+        for item in fields(value):
+            if item.name not in _NOT_STORED:
+                yield from _texts(getattr(value, item.name), where)
 
 
 def _merge(parsed, *, file_name: str, content_hash: str, user_id: int | None, plan: Plan | None) -> ImportResult:
@@ -318,7 +456,7 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         existing_by_ref[action.ref].append(action)
     seen_in_file: dict[str, int] = defaultdict(int)
     matched_ids: set[int] = set()
-    new_rows: list[tuple[Any, dict[str, Any]]] = []
+    new_rows: list[tuple[int, Any]] = []  # (position in the file, parsed action)
     to_update: list[tuple[Action, Any]] = []
 
     for position, parsed in enumerate(parsed_actions):
@@ -326,12 +464,10 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         occurrence = seen_in_file[parsed.ref]
         seen_in_file[parsed.ref] += 1
         candidates = existing_by_ref.get(parsed.ref, [])
-        values = action_values(parsed)
-        values["position"] = position
         if occurrence < len(candidates):
             action = candidates[occurrence]
             matched_ids.add(action.id)
-            changes = audit.apply_changes(action, values)
+            changes = audit.apply_changes(action, action_values(parsed) | {"position": position})
             changes.pop("position", None)
             if changes:
                 result.priorities[parsed.priority].changed += 1
@@ -347,39 +483,22 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
                 result.priorities[parsed.priority].unchanged += 1
             to_update.append((action, parsed))
         else:
-            outcome = outcomes.get(parsed.outcome) if parsed.outcome else None
-            values.update(
-                plan_id=plan.id,
-                priority_id=priorities[parsed.priority].id,
-                outcome_id=outcome.id if outcome else None,
-                ref=parsed.ref,
-            )
-            new_rows.append((parsed, values))
+            new_rows.append((position, parsed))
             result.priorities[parsed.priority].created += 1
 
     # Multi-row Core INSERTs for new actions rather than an ORM object per row: large plans import in seconds.
     # Each new row's position is unique in this file, so RETURNING it maps ids back to rows in any order; asking
-    # for ordered RETURNING instead would make SQLite insert one row at a time.
-    new_ids = []
-    if new_rows:
-        table = Action.__table__
-        returned = db.session.execute(
-            table.insert().returning(table.c.position, table.c.id), [values for _, values in new_rows]
-        )
-        id_at = dict(returned.all())
-        new_ids = [id_at[values["position"]] for _, values in new_rows]
-    _append_updates(
-        [(action_id, parsed) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)],
-        to_update,
-        periods,
-        batch,
-        result,
-    )
-    relink_leads(
-        [(action_id, parsed.lead) for action_id, (parsed, _) in zip(new_ids, new_rows, strict=True)],
-        roles,
-        new_actions=True,
-    )
+    # for ordered RETURNING instead would make SQLite insert one row at a time. Chunks keep the memory a large
+    # workbook needs flat: only one chunk's row values and bound parameters are alive at a time.
+    new_actions: list[tuple[int, Any]] = []
+    table = Action.__table__
+    for start in range(0, len(new_rows), INSERT_CHUNK):
+        chunk = new_rows[start : start + INSERT_CHUNK]
+        rows = [_new_action_row(plan, position, parsed, priorities, outcomes) for position, parsed in chunk]
+        id_at = dict(db.session.execute(table.insert().returning(table.c.position, table.c.id), rows).all())
+        new_actions.extend((id_at[position], parsed) for position, parsed in chunk)
+    _append_updates(new_actions, to_update, periods, batch, result)
+    relink_leads([(action_id, parsed.lead) for action_id, parsed in new_actions], roles, new_actions=True)
     relink_leads([(action.id, parsed.lead) for action, parsed in to_update], roles)
     result.missing = [
         action
@@ -387,6 +506,17 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         for action in actions
         if action.id not in matched_ids and action.retired_at is None
     ]
+
+
+def _new_action_row(plan: Plan, position: int, parsed, priorities, outcomes) -> dict[str, Any]:
+    outcome = outcomes.get(parsed.outcome) if parsed.outcome else None
+    return action_values(parsed) | {
+        "position": position,
+        "plan_id": plan.id,
+        "priority_id": priorities[parsed.priority].id,
+        "outcome_id": outcome.id if outcome else None,
+        "ref": parsed.ref,
+    }
 
 
 def _append_updates(new_actions, existing_actions, periods, batch, result: ImportResult) -> None:
@@ -428,5 +558,8 @@ def _append_updates(new_actions, existing_actions, periods, batch, result: Impor
                 }
             )
             result.priorities[parsed.priority].new_updates += 1
+            if len(rows) == INSERT_CHUNK:
+                db.session.execute(ProgressUpdate.__table__.insert(), rows)
+                rows = []
     if rows:
         db.session.execute(ProgressUpdate.__table__.insert(), rows)

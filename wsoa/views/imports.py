@@ -17,7 +17,7 @@ from wsoa.models import Plan
 from wsoa.permissions import requires
 from wsoa.reports.plan_workbook import plan_workbook
 from wsoa.services.exports import export_plan
-from wsoa.services.imports import file_hash, import_parsed_plan
+from wsoa.services.imports import ImportRefused, file_hash, import_parsed_plan
 from wsoa.services.uploads import UploadMissing, discard_upload, load_upload, store_upload
 
 bp = Blueprint("imports", __name__)
@@ -49,7 +49,8 @@ def upload():
             parsed = read_workbook(content, max_bytes=current_app.config["MAX_WORKBOOK_BYTES"])
         except WorkbookUnreadable as error:
             form.workbook.errors = [*form.workbook.errors, f"The file could not be read: {error}"]
-        else:
+            return render_template("imports/upload.html", form=form)
+        try:
             preview = import_parsed_plan(
                 parsed,
                 file_name=form.workbook.data.filename,
@@ -57,17 +58,21 @@ def upload():
                 plan=_target_plan(form.target.data),
                 dry_run=True,
             )
+        except ImportRefused as refused:
             db.session.rollback()
-            digest = store_upload(_uploads(), content)
-            confirm = ConfirmImportForm(target=form.target.data)
-            return render_template(
-                "imports/preview.html",
-                parsed=parsed,
-                preview=preview,
-                confirm=confirm,
-                digest=digest,
-                file_name=form.workbook.data.filename,
-            )
+            form.workbook.errors = [*form.workbook.errors, f"The file could not be imported: {refused}"]
+            return render_template("imports/upload.html", form=form)
+        db.session.rollback()
+        digest = store_upload(_uploads(), content)
+        confirm = ConfirmImportForm(target=form.target.data)
+        return render_template(
+            "imports/preview.html",
+            parsed=parsed,
+            preview=preview,
+            confirm=confirm,
+            digest=digest,
+            file_name=form.workbook.data.filename,
+        )
     return render_template("imports/upload.html", form=form)
 
 
@@ -84,9 +89,15 @@ def confirm(digest: str, file_name: str):
         flash("That upload has expired or was already imported. Upload the workbook again.", "error")
         return redirect(url_for("imports.upload"))
     parsed = read_workbook(content, max_bytes=current_app.config["MAX_WORKBOOK_BYTES"])
-    result = import_parsed_plan(
-        parsed, file_name=file_name, content_hash=digest, plan=_target_plan(form.target.data), user_id=current_user.id
-    )
+    target = _target_plan(form.target.data)
+    try:
+        result = import_parsed_plan(
+            parsed, file_name=file_name, content_hash=digest, plan=target, user_id=current_user.id
+        )
+    except ImportRefused as refused:
+        db.session.rollback()
+        flash(f"{file_name} could not be imported: {refused}.", "error")
+        return redirect(url_for("imports.upload"))
     db.session.commit()
     discard_upload(_uploads(), digest)
     flash(
