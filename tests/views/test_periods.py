@@ -132,7 +132,7 @@ def test_making_another_period_current_leaves_exactly_one_current(client, login_
         ({"start": ("1", "Oct", "2021")}, ["Start date must be a real date"]),
         ({"start": ("1", "10", "21")}, ["Year must include 4 numbers"]),
         ({"end": ("30", "9", "2021")}, ["End date must be the same as or after the start date"]),
-        ({"label": "x" * 61}, ["Name must be 60 characters or fewer"]),
+        ({"label": "x" * 501}, ["Name must be 500 characters or fewer"]),
     ],
 )
 def test_bad_answers_are_explained_keep_what_was_typed_and_save_nothing(client, login_as, plan, answers, expected):

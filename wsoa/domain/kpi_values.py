@@ -35,6 +35,8 @@ PLACES = Decimal("0.0001")  # the database keeps four decimal places
 LARGEST = Decimal("10000000000")  # Numeric(14, 4): anything this big is a typing mistake
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 MAX_NOTE = 2000
+# A period's words as an upload's date column or the form gives them; the date reader reads no longer text.
+MAX_PERIOD_LABEL = 200
 MAX_UPLOAD_ROWS = 5000
 MAX_BLANK_RUN = 1000
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -428,8 +430,11 @@ def resolve_value(
             problems.append(Problem("value", "Enter the value"))
     if draft.note and len(draft.note) > MAX_NOTE:
         problems.append(Problem("note", f"Note must be {MAX_NOTE:,} characters or fewer"))
-    if draft.period_label and len(draft.period_label) > 60:
-        problems.append(Problem("period_label", "Period must be 60 characters or fewer"))
+    if draft.period_label and len(draft.period_label) > MAX_PERIOD_LABEL:
+        problems.append(Problem("period_label", f"Period must be {MAX_PERIOD_LABEL} characters or fewer"))
+    for name, words, what in (("note", draft.note, "Note"), ("period_label", draft.period_label, "Period")):
+        if words and "\x00" in words:  # a NUL, which a CSV file can hold and no database stores
+            problems.append(Problem(name, f"{what} holds a character that cannot be saved (a null): remove it"))
     return (value if not problems else None), problems
 
 
@@ -736,10 +741,13 @@ def parse_value_upload(table: Table, kpis: Sequence[KpiRef], *, today: date) -> 
                 numerator=numbers["numerator"],
                 denominator=numbers["denominator"],
                 note=note,
+                period_label=period_label,
             )
             value, value_problems = resolve_value(draft, unit=kpi.unit, is_ratio=kpi.is_ratio, today=today)
             for problem in value_problems:
-                column = {"on": "Date", "note": "Note"}.get(problem.field, COLUMN_TITLES.get(problem.field, "Value"))
+                column = {"on": "Date", "period_label": "Date", "note": "Note"}.get(
+                    problem.field, COLUMN_TITLES.get(problem.field, "Value")
+                )
                 if problem.field in ("numerator", "denominator") and problem.field not in columns:
                     column = "Value"  # no such column: the value itself is what is missing
                 message = problem.message

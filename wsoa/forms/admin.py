@@ -9,6 +9,7 @@ from wsoa.forms import select_choices
 from wsoa.forms.periods import GovDateField
 from wsoa.models import Outcome
 from wsoa.models.plan import PLAN_KINDS
+from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import structure
 
 STATUS_CHOICES = [
@@ -31,7 +32,10 @@ def _optional_id(value) -> int | None:
 
 
 def _max(label: str, limit: int) -> Length:
-    return Length(max=limit, message=f"{label} must be {limit} characters or fewer")
+    """A length limit. A form may never refuse to save what the database already holds, so fields an import fills
+    have none, except refs and role codes: they are indexed, and share KEY_TEXT_LIMIT with the importer, which refuses
+    longer ones. Fields only ever typed in here (area, contact) keep the limits they always had."""
+    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
 
 
 class PlanForm(FlaskForm):
@@ -39,7 +43,7 @@ class PlanForm(FlaskForm):
         "Plan title",
         widget=GovTextInput(),
         description="For example, Shropshire Local Area Written Statement of Action",
-        validators=[DataRequired("Enter a title for the plan"), _max("Plan title", 300)],
+        validators=[DataRequired("Enter a title for the plan")],
     )
     kind = RadioField(
         "Kind of plan",
@@ -89,13 +93,11 @@ class PriorityForm(FlaskForm):
         "Lead role",
         widget=GovTextInput(),
         description="A code from the key roles, for example DCS",
-        validators=[_max("Lead role", 80)],
     )
     accountable_role = StringField(
         "Accountable senior officer role",
         widget=GovTextInput(),
         description="A code from the key roles, for example DoP",
-        validators=[_max("Accountable senior officer role", 80)],
     )
     submit = SubmitField("Save priority", widget=GovSubmitInput())
 
@@ -122,7 +124,10 @@ class OutcomeForm(FlaskForm):
         "Reference",
         widget=GovTextInput(),
         description="For example, 1.2",
-        validators=[DataRequired("Enter a reference for the outcome, for example 1.2"), _max("Reference", 20)],
+        validators=[
+            DataRequired("Enter a reference for the outcome, for example 1.2"),
+            _max("Reference", KEY_TEXT_LIMIT),
+        ],
     )
     text = TextAreaField(
         "What success looks like",
@@ -140,7 +145,10 @@ class ActionForm(FlaskForm):
         "Reference",
         widget=GovTextInput(),
         description="For example, 1.2.3",
-        validators=[DataRequired("Enter a reference for the action, for example 1.2.3"), _max("Reference", 20)],
+        validators=[
+            DataRequired("Enter a reference for the action, for example 1.2.3"),
+            _max("Reference", KEY_TEXT_LIMIT),
+        ],
     )
     outcome_id = SelectField(
         "Outcome",
@@ -153,7 +161,6 @@ class ActionForm(FlaskForm):
         "Section",
         widget=GovTextInput(),
         description="A sub-heading that groups actions, for example Co-production. Leave blank if there is none.",
-        validators=[_max("Section", 300)],
     )
     title = TextAreaField("Action", widget=GovTextArea(), validators=[DataRequired("Enter the action")])
     due_text = StringField(
@@ -161,13 +168,11 @@ class ActionForm(FlaskForm):
         widget=GovTextInput(),
         description="As the plan writes it, for example Dec 20, Oct 20 to Feb 21, Sep 20 and ongoing, Spring term 2021 "
         "or Q3 2021/22. The words are kept as written and the due date is worked out from them.",
-        validators=[_max("Completion date", 300)],
     )
     lead = StringField(
         "Lead",
         widget=GovTextInput(),
         description="Codes from the key roles, for example DoP/DCS",
-        validators=[_max("Lead", 300)],
     )
     partners = TextAreaField("Delivery partners", widget=GovTextArea())
     resources = TextAreaField("Resources", widget=GovTextArea(), description="Cost or staff time")
@@ -225,26 +230,23 @@ class RoleForm(FlaskForm):
         "Code",
         widget=GovTextInput(),
         description="How actions name the role in their lead, for example DCS or SALT SM",
-        validators=[_max("Code", 40)],
+        validators=[_max("Code", KEY_TEXT_LIMIT)],
     )
     title = StringField(
         "Role",
         widget=GovTextInput(),
         description="For example, Director of Children’s Services",
-        validators=[_max("Role", 200)],
     )
     organisation = StringField(
         "Organisation",
         widget=GovTextInput(),
         description="For example, Shropshire Council or the CCG",
-        validators=[_max("Organisation", 120)],
     )
     person = StringField(
         "Held by",
         widget=GovTextInput(),
         description="Who holds the role now. Leave blank if it is vacant. When this changes, who held it before is "
         "kept in the role’s history.",
-        validators=[_max("Held by", 200)],
     )
     contact = StringField(
         "Contact",

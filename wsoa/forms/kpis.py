@@ -23,6 +23,7 @@ from wsoa.domain.kpi_values import (
     DIRECTIONS,
     FREQUENCIES,
     FREQUENCY_LABELS,
+    MAX_PERIOD_LABEL,
     UNIT_LABELS,
     UNITS,
     KpiDraft,
@@ -255,7 +256,7 @@ class KpiValueForm(FlaskForm):
         "Period (optional)",
         widget=GovTextInput(),
         description="How reports name the period, for example Mar 21, Q4 2020/21 or Spring term 2021",
-        validators=[Length(max=60, message="Period must be 60 characters or fewer")],
+        validators=[Length(max=MAX_PERIOD_LABEL, message=f"Period must be {MAX_PERIOD_LABEL} characters or fewer")],
     )
     value = NumberField("Value")
     numerator = NumberField("Numerator", description="For example, the number of children seen within 18 weeks")

@@ -8,6 +8,8 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, StopValidation
 
+from wsoa.models.types import KEY_TEXT_LIMIT
+
 PARTS = ("day", "month", "year")
 
 
@@ -63,7 +65,8 @@ class ReviewPeriodForm(FlaskForm):
         description="How board papers refer to it, for example Q3 2021/22 or Mar 21",
         validators=[
             DataRequired("Enter a name for the review period"),
-            Length(max=60, message="Name must be 60 characters or fewer"),
+            # As long as an imported period name may be (it is indexed, so not unbounded).
+            Length(max=KEY_TEXT_LIMIT, message=f"Name must be {KEY_TEXT_LIMIT:,} characters or fewer"),
         ],
     )
     start_date = GovDateField("Start date", required=True, description="For example, 1 10 2021")
