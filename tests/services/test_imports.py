@@ -60,6 +60,24 @@ def plan_state(plan_id: int) -> list[tuple]:
     return [*fields, *[tuple(u) for u in updates]]
 
 
+def test_a_plan_inserted_in_small_chunks_is_the_same_plan(database, monkeypatch):
+    """Large imports insert in chunks; each action's updates and leads land on that action whatever the chunk."""
+    whole = import_bytes(SAMPLE).plan.id
+    monkeypatch.setattr("wsoa.services.imports.INSERT_CHUNK", 4)
+    result = import_bytes(SAMPLE)
+    assert result.plan.id != whole
+    assert (result.created_actions, result.new_updates) == (66, 35)
+    assert plan_state(result.plan.id) == plan_state(whole)
+    leads = db.session.execute(
+        select(Action.plan_id, Action.ref, Action.position, Role.code)
+        .join(ActionLead, ActionLead.action_id == Action.id)
+        .join(Role, Role.id == ActionLead.role_id)
+    ).all()
+    by_plan = {plan_id: sorted(row[1:] for row in leads if row[0] == plan_id) for plan_id in (whole, result.plan.id)}
+    assert by_plan[whole]
+    assert by_plan[whole] == by_plan[result.plan.id]
+
+
 def test_sample_plan_imports_completely(database):
     result = import_bytes(SAMPLE)
     assert result.created_actions == 66
