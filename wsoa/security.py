@@ -1,8 +1,14 @@
-"""Security headers on every response, and a per-request nonce for the one inline script GOV.UK's template has."""
+"""Security headers on every response, a per-request nonce for the one inline script GOV.UK's template has, and
+forms or addresses carrying a NUL character refused before any view reads them."""
 
 import secrets
 
 from flask import Flask, g, request
+from werkzeug.exceptions import BadRequest
+
+
+class NullCharacter(BadRequest):
+    user_message = "What you sent contains a null character, which cannot be stored."
 
 
 def csp_nonce() -> str:
@@ -16,6 +22,14 @@ def register_security_headers(app: Flask) -> None:
     def inject_nonce():
         # govuk-frontend-jinja's template.html adds this nonce to its inline "js-enabled" script.
         return {"cspNonce": csp_nonce()}
+
+    @app.before_request
+    def refuse_null_characters():
+        # No text column can hold a NUL character (PostgreSQL refuses it outright), so a form or address carrying
+        # one is refused whole, before any view reads it, rather than failing half-way as a database error.
+        for values in (request.args, request.form):
+            if any("\x00" in value for _, value in values.items(multi=True)):
+                raise NullCharacter()
 
     @app.after_request
     def set_headers(response):

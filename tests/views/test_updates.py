@@ -345,3 +345,13 @@ def test_demo_updates_are_labelled_as_demo_data(client, login_as, plan):
     login_as("lead", roles=["DoP"])
     page = page_of(client.get(url(plan["mine"])))
     assert "Demo data" in normalise_spaces(page.select_one("#action-summary"))
+
+
+def test_a_null_character_in_a_form_or_address_is_refused_whole_and_nothing_is_saved(client, login_as, plan):
+    login_as("lead", roles=["DoP"])
+    page = page_of(submit(client, plan["mine"], rag="amber", narrative="Waiting\x00for funding"), status=400)
+    assert "contains a null character, which cannot be stored" in normalise_spaces(page.select_one("#problem"))
+    assert saved(plan["mine"]) == []
+    page_of(client.get(f"/plans/{plan['plan'].id}/actions?lead=DoP%00"), status=400)
+    assert submit(client, plan["mine"], rag="amber", narrative="Waiting for funding").status_code == 302
+    assert saved(plan["mine"]) == [("amber", "Waiting for funding")]
