@@ -129,6 +129,30 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def form_fields(response_or_page) -> list[tuple[str, str]]:
+    """What the browser sends back if nothing is changed: every field of the page's main form, as it is filled in."""
+    soup = response_or_page
+    if not isinstance(soup, BeautifulSoup):
+        soup = BeautifulSoup(response_or_page.get_data(as_text=True), "html5lib")
+    fields_wanted = "input[name]:not([name=csrf_token]), textarea[name], select[name]"
+    form = next((f for f in soup.select("main form[method=post]") if f.select(fields_wanted)), None)
+    assert form is not None, "the page has a form"
+    fields = []
+    for element in form.select("input[name], textarea[name], select[name]"):
+        kind = element.get("type", "")
+        if element.name == "textarea":
+            fields.append((element["name"], element.text))
+        elif element.name == "select":
+            chosen = element.select_one("option[selected]") or element.select_one("option")
+            fields.append((element["name"], chosen.get("value", "") if chosen else ""))
+        elif kind in ("radio", "checkbox"):
+            if element.has_attr("checked"):
+                fields.append((element["name"], element.get("value", "y")))
+        elif kind != "submit":
+            fields.append((element["name"], element.get("value", "")))
+    return fields
+
+
 def page_of(response, status: int = 200) -> BeautifulSoup:
     """Parse a response as a user's browser would, after the checks every page must pass."""
     assert response.status_code == status, response.get_data(as_text=True)[:2000]

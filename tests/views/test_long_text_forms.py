@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from tests.conftest import form_fields
 from tests.factories import create_action, create_outcome, create_period, create_plan, create_priority, create_role
 from wsoa.extensions import db
 from wsoa.models import Action, Outcome, Plan, Priority, ReviewPeriod, Role
@@ -14,28 +15,6 @@ from wsoa.models.types import KEY_TEXT_LIMIT
 
 LONG = ("Improve the local offer and tell families about it " * 40).strip()  # 2,039 characters, as a cell may hold
 LONG_REF = "1" + ".1" * ((KEY_TEXT_LIMIT - 1) // 2)  # as long as a ref may be
-
-
-def form_fields(response) -> list[tuple[str, str]]:
-    """What the browser sends back if nothing is changed: every field of the page's main form, as it is filled in."""
-    soup = BeautifulSoup(response.get_data(as_text=True), "html5lib")
-    fields_wanted = "input[name]:not([name=csrf_token]), textarea[name], select[name]"
-    form = next((f for f in soup.select("main form[method=post]") if f.select(fields_wanted)), None)
-    assert form is not None, "the page has a form"
-    fields = []
-    for element in form.select("input[name], textarea[name], select[name]"):
-        kind = element.get("type", "")
-        if element.name == "textarea":
-            fields.append((element["name"], element.text))
-        elif element.name == "select":
-            chosen = element.select_one("option[selected]") or element.select_one("option")
-            fields.append((element["name"], chosen.get("value", "") if chosen else ""))
-        elif kind in ("radio", "checkbox"):
-            if element.has_attr("checked"):
-                fields.append((element["name"], element.get("value", "y")))
-        elif kind != "submit":
-            fields.append((element["name"], element.get("value", "")))
-    return fields
 
 
 def save_unchanged(client, path: str, **changes):
@@ -119,3 +98,18 @@ def test_a_ref_longer_than_a_ref_may_be_is_explained_not_saved(client, login_as,
     assert "Reference must be 500 characters or fewer" in page.select_one(".govuk-error-summary").text
     db.session.expire_all()
     assert db.session.scalar(select(Action.ref)) == LONG_REF
+
+
+def test_line_breaks_in_an_imported_lead_date_and_section_survive_an_edit_of_something_else(client, login_as, imported):
+    action = imported["action"]
+    action.section, action.due_text, action.lead = "Co-production\nwith PACC", "Dec 20\n(review Mar 21)", "DCS\nDoP"
+    db.session.commit()
+    login_as("admin")
+    save_unchanged(client, f"/admin/actions/{action.id}/edit", title="Review the strategy with families")
+    saved = db.session.scalar(select(Action))
+    assert (saved.title, saved.section, saved.due_text, saved.lead) == (
+        "Review the strategy with families",
+        "Co-production\nwith PACC",
+        "Dec 20\n(review Mar 21)",
+        "DCS\nDoP",
+    )

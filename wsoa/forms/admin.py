@@ -157,21 +157,23 @@ class ActionForm(FlaskForm):
         invalid_choice_message="Select an outcome from the list",
         invalid_value_message="Select an outcome from the list",
     )
-    section = StringField(
+    # Section, completion date and lead are text areas, not one-line inputs: imported cells keep their line breaks,
+    # and a one-line input would flatten them whenever anything else about the action is edited.
+    section = TextAreaField(
         "Section",
-        widget=GovTextInput(),
+        widget=GovTextArea(),
         description="A sub-heading that groups actions, for example Co-production. Leave blank if there is none.",
     )
     title = TextAreaField("Action", widget=GovTextArea(), validators=[DataRequired("Enter the action")])
-    due_text = StringField(
+    due_text = TextAreaField(
         "Completion date",
-        widget=GovTextInput(),
+        widget=GovTextArea(),
         description="As the plan writes it, for example Dec 20, Oct 20 to Feb 21, Sep 20 and ongoing, Spring term 2021 "
         "or Q3 2021/22. The words are kept as written and the due date is worked out from them.",
     )
-    lead = StringField(
+    lead = TextAreaField(
         "Lead",
-        widget=GovTextInput(),
+        widget=GovTextArea(),
         description="Codes from the key roles, for example DoP/DCS",
     )
     partners = TextAreaField("Delivery partners", widget=GovTextArea())

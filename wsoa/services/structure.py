@@ -510,11 +510,11 @@ def _action_columns(priority_id: int, values: ActionValues) -> tuple[dict[str, A
         outcome_priority = db.session.scalar(select(Outcome.priority_id).where(Outcome.id == values.outcome_id))
         if outcome_priority != priority_id:
             raise StructureProblem("outcome_id", "Select an outcome of this priority")
-    timeframe = parse_timeframe(tidy_line(values.due_text))
+    timeframe = parse_timeframe(tidy_text(values.due_text))
     columns = {
         "ref": ref,
         "outcome_id": values.outcome_id,
-        "section": tidy_line(values.section),
+        "section": tidy_text(values.section),
         "title": title,
         "due_text": timeframe.text,
         "due_start": timeframe.start,
@@ -523,7 +523,7 @@ def _action_columns(priority_id: int, values: ActionValues) -> tuple[dict[str, A
         "due_recurring": timeframe.recurring,
         "due_note": timeframe.note,
         "due_problem": timeframe.problem,
-        "lead": tidy_line(values.lead),
+        "lead": tidy_text(values.lead),
         "partners": tidy_text(values.partners),
         "resources": tidy_text(values.resources),
         "success_criteria": tidy_text(values.success_criteria),
