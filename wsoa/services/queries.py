@@ -42,6 +42,11 @@ def with_latest_update(query: Select, action_entity) -> Select:
     )
 
 
+def glossary() -> list[Role]:
+    """The key-roles glossary in the one order it is shown and moved in (rows merged from two imports can tie)."""
+    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)))
+
+
 def people_by_code() -> dict[str, str | None]:
     """The glossary as {code: current holder}, for showing who a lead code is."""
     return dict(db.session.execute(select(Role.code, Role.person).where(Role.code.is_not(None))).all())

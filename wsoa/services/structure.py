@@ -33,6 +33,7 @@ from wsoa.models.plan import PLAN_KINDS, PLAN_STATUSES
 from wsoa.models.types import utcnow
 from wsoa.services import audit
 from wsoa.services.leads import relink_leads
+from wsoa.services.queries import glossary
 
 Direction = Literal["up", "down"]
 
@@ -787,7 +788,7 @@ def edit_role(role: Role, values: RoleValues, *, user_id: int | None) -> bool:
 def move_role(role: Role, direction: Direction, *, user_id: int | None) -> bool:
     """Move a key role up or down the glossary; False when it is already first (or last)."""
     return _reorder(
-        role, role_list(), direction, what=f"Key role {role.code or role.title}", event="role.moved", user_id=user_id
+        role, glossary(), direction, what=f"Key role {role.code or role.title}", event="role.moved", user_id=user_id
     )
 
 
@@ -940,8 +941,3 @@ def priority_structure(priority_id: int) -> PriorityStructure | None:
         kpis=kpis,
         outcome_refs={entry.outcome.id: entry.outcome.ref for entry in outcomes},
     )
-
-
-def role_list() -> list[Role]:
-    """The glossary in the order it is read (and moved) in."""
-    return list(db.session.scalars(select(Role).order_by(Role.position, Role.code, Role.id)))
