@@ -1,4 +1,5 @@
-"""A form never refuses to save what the database already holds: long imported text can be edited and saved."""
+"""A form never refuses to save what the database already holds: long imported text, and numbers an import gave, can
+be edited and saved."""
 
 from datetime import date
 
@@ -54,6 +55,15 @@ def test_a_priority_with_long_roles_saves(client, login_as, imported):
     save_unchanged(client, f"/admin/priorities/{imported['priority'].id}/edit")
     priority = db.session.scalar(select(Priority))
     assert (priority.lead_role, priority.accountable_role) == ("DCS " + LONG, "DoP " + LONG)
+
+
+@pytest.mark.parametrize("number", [0, 1000])
+def test_a_priority_an_import_numbered_outside_1_to_999_saves_with_its_number(client, login_as, imported, number):
+    imported["priority"].number = number
+    db.session.commit()
+    login_as("admin")
+    save_unchanged(client, f"/admin/priorities/{imported['priority'].id}/edit", title="Leadership")
+    assert db.session.execute(select(Priority.number, Priority.title)).one() == (number, "Leadership")
 
 
 def test_an_outcome_with_a_ref_as_long_as_a_ref_may_be_saves(client, login_as, imported):

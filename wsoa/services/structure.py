@@ -283,15 +283,16 @@ class PriorityValues:
     accountable_role: str | None = None
 
 
-def _priority_columns(plan_id: int, values: PriorityValues, priority_id: int | None = None) -> dict[str, Any]:
+def _priority_columns(plan_id: int, values: PriorityValues, priority: Priority | None = None) -> dict[str, Any]:
     title = tidy_text(values.title)
     if not title:
         raise StructureProblem("title", "Enter a title for the priority")
-    if values.number < 1:
+    # A priority an import numbered 0 keeps its number; it is only refused as a new number.
+    if values.number < 1 and (priority is None or values.number != priority.number):
         raise StructureProblem("number", "Priority number must be 1 or more")
     clash = select(Priority.id).where(Priority.plan_id == plan_id, Priority.number == values.number)
-    if priority_id is not None:
-        clash = clash.where(Priority.id != priority_id)
+    if priority is not None:
+        clash = clash.where(Priority.id != priority.id)
     if db.session.scalar(clash) is not None:
         raise StructureProblem("number", f"There is already a priority {values.number} in this plan")
     return {
@@ -327,7 +328,7 @@ def add_priority(plan: Plan, values: PriorityValues, *, user_id: int | None) -> 
 
 
 def edit_priority(priority: Priority, values: PriorityValues, *, user_id: int | None) -> bool:
-    changes = audit.apply_changes(priority, _priority_columns(priority.plan_id, values, priority.id))
+    changes = audit.apply_changes(priority, _priority_columns(priority.plan_id, values, priority))
     if changes:
         db.session.flush()
         audit.record(
