@@ -5,6 +5,7 @@ from datetime import date, datetime
 from openpyxl import Workbook
 
 from tests.importing.workbooks import STANDARD_HEADINGS, cover_sheet, flat_plan, priority_sheet, read, solid
+from wsoa.domain.timeframes import parse_timeframe
 
 
 def updates(action):
@@ -517,6 +518,27 @@ def test_excel_dates_in_the_due_column_read_as_displayed():
         date(2021, 9, 30),
     ]
     assert parsed.to_contract_dict()["actions"][0]["due_date"] == "2021-03-31"
+
+
+def test_an_excel_date_shown_without_its_day_means_the_month_it_shows():
+    workbook = flat_plan(
+        [
+            ["1.1.1", "A", datetime(2021, 3, 15)],
+            ["1.1.2", "B", datetime(2021, 6, 1)],
+            ["1.1.3", "C", datetime(2021, 3, 15)],
+        ],
+        headings=["Ref", "Action", "Deadline"],
+    )
+    sheet = workbook.active
+    sheet["C4"].number_format = "mmm-yy"
+    sheet["C5"].number_format = "mmmm yyyy"
+    sheet["C6"].number_format = "d-mmm-yy"
+    parsed = read(workbook)
+
+    assert [a.due_text for a in parsed.actions] == ["Mar-21", "June 2021", "15-Mar-21"]
+    # The reader sees a month, so it is due by the month's end, as "Mar 21" typed as text (or exported) would be.
+    assert [a.due.end for a in parsed.actions] == [date(2021, 3, 31), date(2021, 6, 30), date(2021, 3, 15)]
+    assert [parse_timeframe(a.due_text).end for a in parsed.actions] == [a.due.end for a in parsed.actions]
 
 
 def test_blank_spacer_rows_and_a_repeated_header_are_skipped():

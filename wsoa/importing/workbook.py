@@ -294,6 +294,10 @@ class _Row:
         cell = self.cells[column] if column < len(self.cells) else None
         return display_text(value, getattr(cell, "number_format", None))
 
+    def number_format(self, column: int | None) -> str | None:
+        cell = self.cells[column] if column is not None and column < len(self.cells) else None
+        return getattr(cell, "number_format", None)
+
     def texts(self) -> list[tuple[int, object]]:
         return [(column, value) for column, value in enumerate(self.values) if value is not None]
 
@@ -398,6 +402,19 @@ def display_date(value: date, number_format: str | None) -> str:
             parts.append(token)
     text = "".join(parts).strip(" -/.,:T")
     return text if dated and text else f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def hides_the_day(number_format: str | None) -> bool:
+    """Whether a date cell under this number format shows its month or year but not its day ("mmm-yy": Mar-21)."""
+    pattern = (number_format or "").split(";")[0]
+    if pattern.lower() in _LOCALE_SHORT_DATES:
+        return False
+    shown = set()
+    for token in _DATE_FORMAT_TOKEN.findall(pattern):
+        if token.lower() in ("h", "s", "am/pm", "a/p"):
+            break
+        shown.add(token.lower())
+    return bool(shown & _DATE_PARTS.keys()) and not shown & {"d", "dd"}
 
 
 _DATE_PARTS = {
@@ -834,7 +851,11 @@ class _PlanReader:
         outcome = self._action_outcome(table, row, ref, priority, kept)
         self._check_duplicate(table, row, ref)
         due_column = columns.fields.get("due")
-        due = self._timeframe(row.value(due_column))
+        due_value = row.value(due_column)
+        if isinstance(due_value, date) and hides_the_day(row.number_format(due_column)):
+            # A date shown as "Mar-21" means March as the sheet's reader sees it, as the typed text "Mar 21" does.
+            due_value = row.text(due_column)
+        due = self._timeframe(due_value)
         if due.problem:
             self._warn(table.sheet, row.number, columns.letter("due"), f"Completion date: {due.problem}")
         updates = self._updates(table, row, kept)
