@@ -5,14 +5,16 @@ rows that cascade from it (its leads) or fail on the rows that refer to it (prog
 enforcement off for the migration's connection and back on after.
 """
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from tests.factories import create_action, create_outcome, create_plan, create_priority, create_role
 from wsoa.extensions import db
-from wsoa.models import ActionLead, ImportBatch, Kpi, KpiValue, ProgressUpdate, ReviewPeriod, RoleHolder
+from wsoa.models import ActionLead, ImportBatch, Kpi, KpiValue, ProgressUpdate, ReviewPeriod, Role, RoleHolder
 
 BEFORE_LONG_TEXT = "88b10cb91263"  # the revision before refs, titles and labels became Text
+BEFORE_CODELESS_ROLES = "89ecb65265ff"  # the revision before a glossary row could have no code
 
 
 def row_counts() -> dict[str, int]:
@@ -54,3 +56,24 @@ def test_downgrading_and_upgrading_a_database_with_a_plan_keeps_every_row(app, d
         with db.engine.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+
+
+def test_a_downgrade_that_cannot_hold_a_codeless_glossary_row_stops_and_keeps_it(app, database, capfd):
+    create_role(code=None, title="Designated Clinical Officer", person="A Person")
+    create_role(code="DCS", title="Director of Children's Services")
+    db.session.commit()
+    db.session.remove()
+
+    try:
+        with pytest.raises(SystemExit):  # how Flask-Migrate ends a failed command, after logging why on stderr
+            downgrade(revision=BEFORE_CODELESS_ROLES)
+    finally:
+        db.session.remove()
+        upgrade()
+
+    assert "Cannot downgrade: 1 key-role glossary row(s) have no code" in capfd.readouterr().err
+
+    assert db.session.execute(select(Role.code, Role.title).order_by(Role.id)).all() == [
+        (None, "Designated Clinical Officer"),
+        ("DCS", "Director of Children's Services"),
+    ]
