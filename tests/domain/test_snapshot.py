@@ -3,10 +3,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from wsoa.domain.snapshot import (
+    ACTION_WORDING,
     ActionRecord,
     Change,
+    EditRecord,
     PeriodRecord,
     UpdateRecord,
+    as_it_stood,
     compare,
     take_snapshot,
 )
@@ -153,3 +156,43 @@ def test_an_action_added_in_the_app_after_a_periods_paper_was_settled_is_not_in_
     assert [row.action.id for row in snapshot.actions] == [1, 2, 4]
     without_board_date = take_snapshot(actions=[imported, before_board], updates=[], periods=PERIODS, period_id=Q2.id)
     assert [row.action.id for row in without_board_date.actions] == [1]
+
+
+# --- wording as it stood when a paper was settled -------------------------------------------------------------------
+
+
+def edit(at: datetime, **before) -> EditRecord:
+    return EditRecord(entity_type="action", entity_id=1, at=at, before=before)
+
+
+def test_an_action_is_worded_as_it_stood_when_the_paper_was_settled():
+    now = ActionRecord(id=1, ref="1.1.1a", priority=1, title="Third wording", lead="DoP", due_end=date(2023, 3, 31))
+    edits = [
+        edit(datetime(2021, 10, 1, tzinfo=UTC), title="First wording"),  # before the paper was settled: it stands
+        edit(
+            datetime(2021, 11, 2, tzinfo=UTC),
+            title="Second wording",
+            ref="1.1.1",
+            due_end="2021-12-31",
+            partners="Schools",  # not on the paper
+        ),
+        edit(datetime(2022, 1, 5, tzinfo=UTC), title="Later wording", lead="DCS"),
+    ]
+
+    settled = as_it_stood(now, edits, date(2021, 10, 20), ACTION_WORDING)
+
+    assert (settled.ref, settled.title, settled.lead, settled.due_end) == (
+        "1.1.1",
+        "Second wording",  # the value the first later edit replaced
+        "DCS",
+        date(2021, 12, 31),
+    )
+    assert not hasattr(settled, "partners")
+
+
+def test_edits_before_the_paper_was_settled_or_a_paper_not_yet_settled_leave_the_action_as_it_is():
+    now = ActionRecord(id=1, ref="1.1.1", priority=1, title="New wording")
+    edits = [edit(datetime(2021, 10, 20, 22, 59, tzinfo=UTC), title="Old wording")]  # 23:59 on 20 Oct, UK time
+    assert as_it_stood(now, edits, date(2021, 10, 20), ACTION_WORDING) is now
+    assert as_it_stood(now, edits, None, ACTION_WORDING) is now
+    assert as_it_stood(now, edits, date(2021, 10, 19), ACTION_WORDING).title == "Old wording"

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
 from wsoa.extensions import db
 from wsoa.models import Action, Kpi, KpiValue, Plan, Priority, ReviewPeriod, Role, RoleHolder
+from wsoa.services.structure import ActionValues, PriorityValues, edit_action, edit_priority
 
 FORMULA_TITLE = '=HYPERLINK("http://example.org/evil","Click me")'
 FORMULA_NARRATIVE = "+44 1743 000000 called the family"
@@ -175,7 +176,8 @@ def _kpi(priority, name, *, direction, baseline=None, target=None, values=()) ->
 
 def add_later_history(built: ReportPlan) -> None:
     """What happens after Q2's paper is settled: Q3 updates, a later KPI value, a correction and a Q2 value recorded
-    late, a hand-over, an undated update, and an action added in the app in Q3."""
+    late, a hand-over, an undated update, an action added in the app in Q3, and edits to an action's wording, lead
+    and completion date and to a priority's title and lead."""
     a = built.actions
     create_update(action=a["1.1.1"], period=built.q3, rag="green", narrative="Strategy agreed")
     create_update(action=a["1.1.2"], period=built.q3, rag="blue", narrative="Officer in post", evidence="Contract")
@@ -204,5 +206,22 @@ def add_later_history(built: ReportPlan) -> None:
     dcs_holder.ended_at = datetime(2022, 2, 1, tzinfo=UTC)
     db.session.add(
         RoleHolder(role_id=dcs_holder.role_id, person="Alex Jones", started_at=datetime(2022, 2, 1, tzinfo=UTC))
+    )
+    edited = a["1.1.5"]  # overdue in Q2; a later completion date would take it off Q2's overdue list
+    edit_action(
+        edited,
+        ActionValues(
+            ref="1.1.5a",
+            title="Reworded after the board",
+            outcome_id=edited.outcome_id,
+            section=edited.section,
+            due_text="Mar 23",
+            lead="DoP",
+        ),
+        expected_version=edited.version,
+        user_id=None,
+    )
+    edit_priority(
+        priority, PriorityValues(number=priority.number, title="Renamed after the board", lead_role="DoP"), user_id=None
     )
     db.session.commit()

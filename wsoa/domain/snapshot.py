@@ -4,19 +4,22 @@ Reports are built only from a snapshot, so the report for a past period is the s
 an update counts for period P when it was recorded for P or an earlier period (by the periods' order); updates
 recorded with no period count when they were made on or before P's end date. An action added to the plan in the app
 after P's paper was settled (its board date, or its end without one) is not in P's report unless it has an update
-counted for P; actions written in the imported plan belong to every period.
+counted for P; actions written in the imported plan belong to every period. Actions and priorities are worded as
+they stood when P's paper was settled: a later edit (in the app or by a re-import) is put back from the audit trail.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from wsoa.domain.actions import ActionState, is_overdue
 from wsoa.domain.rag import SEVERITY_ORDER, Rag, rag_distribution
 
 UK = ZoneInfo("Europe/London")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,39 @@ class UpdateRecord:
     revised_due_reason: str | None = None
     author: str | None = None
     demo: bool = False  # illustrative data loaded with the demo plan
+
+
+@dataclass(frozen=True)
+class EditRecord:
+    """An audited change to an action's or a priority's own fields: when it was made, and the values it replaced."""
+
+    entity_type: str  # "action" or "priority"
+    entity_id: int
+    at: datetime
+    before: Mapping[str, object]
+
+
+# What a board paper shows of each, so what a later edit must not change in a settled paper.
+ACTION_WORDING = ("ref", "title", "lead", "due_text", "due_end")
+PRIORITY_WORDING = ("title", "lead_role")
+
+
+def as_it_stood(record: R, edits: Iterable[EditRecord], settled_on: date | None, fields: Sequence[str]) -> R:
+    """The record with each of `fields` edited after `settled_on` put back: the value the first later edit replaced.
+
+    `edits` are the record's own, oldest first. A paper not yet settled (no date) shows the record as it is."""
+    if settled_on is None:
+        return record
+    cutoff = _end_of_day(settled_on)
+    restored: dict[str, object] = {}
+    for edit in edits:
+        if edit.at > cutoff:
+            for name in fields:
+                if name in edit.before and name not in restored:
+                    restored[name] = edit.before[name]
+    if isinstance(restored.get("due_end"), str):  # the audit trail holds dates as ISO text
+        restored["due_end"] = date.fromisoformat(restored["due_end"])
+    return replace(record, **restored) if restored else record
 
 
 class Change(StrEnum):

@@ -6,7 +6,7 @@ Pure: no Flask, no database. The service loads the records (wsoa.services.report
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,7 +15,18 @@ from wsoa.domain.honesty import FLAG_TITLES, ActionFacts, Flag, honesty_flags
 from wsoa.domain.kpi_status import STATUS_LABELS, KpiDefinition, KpiReading, KpiStatus, kpi_status
 from wsoa.domain.leads import describe_lead
 from wsoa.domain.rag import NOT_RATED, Rag, rag_distribution, rag_label, rag_meaning
-from wsoa.domain.snapshot import ActionAtPeriod, ActionRecord, Change, PeriodRecord, PlanSnapshot, UpdateRecord
+from wsoa.domain.snapshot import (
+    ACTION_WORDING,
+    PRIORITY_WORDING,
+    ActionAtPeriod,
+    ActionRecord,
+    Change,
+    EditRecord,
+    PeriodRecord,
+    PlanSnapshot,
+    UpdateRecord,
+    as_it_stood,
+)
 
 UK = ZoneInfo("Europe/London")
 # With no start date to measure the period by, "due next period" looks this far ahead.
@@ -102,6 +113,7 @@ class PriorityInfo:
     title: str
     lead_role: str | None = None
     position: int = 0
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,7 @@ class ReportSource:
     updates: list[UpdateRecord]
     roles: list[RoleRecord]
     kpis: list[KpiRecord]
+    edits: list[EditRecord] = field(default_factory=list)  # of its actions and priorities, oldest first
 
     def period(self, period_id: int) -> PeriodInfo | None:
         return next((p for p in self.periods if p.id == period_id), None)
@@ -160,6 +173,22 @@ class ReportSource:
     def period_by_label(self, label: str) -> PeriodInfo | None:
         wanted = " ".join(label.split()).casefold()
         return next((p for p in self.periods if " ".join(p.label.split()).casefold() == wanted), None)
+
+    def as_settled_for(self, period: PeriodRecord) -> "ReportSource":
+        """The actions and priorities worded as they stood when the period's paper was settled."""
+        edits: dict[tuple[str, int], list[EditRecord]] = {}
+        for edit in self.edits:
+            edits.setdefault((edit.entity_type, edit.entity_id), []).append(edit)
+        if not edits:
+            return self
+        settled = period.settled_on
+        return replace(
+            self,
+            actions=[as_it_stood(a, edits.get(("action", a.id), ()), settled, ACTION_WORDING) for a in self.actions],
+            priorities=[
+                as_it_stood(p, edits.get(("priority", p.id), ()), settled, PRIORITY_WORDING) for p in self.priorities
+            ],
+        )
 
 
 @dataclass(frozen=True)

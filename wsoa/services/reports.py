@@ -3,13 +3,14 @@
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from wsoa.domain.kpi_status import TrajectoryPoint
-from wsoa.domain.snapshot import ActionRecord, PeriodRecord, UpdateRecord, take_snapshot
+from wsoa.domain.snapshot import ActionRecord, EditRecord, PeriodRecord, UpdateRecord, take_snapshot
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
+    AuditEvent,
     Kpi,
     KpiMilestone,
     KpiValue,
@@ -46,7 +47,7 @@ class ReportProblem(ValueError):
 
 
 def load_report_source(plan_id: int) -> ReportSource:
-    """Every record a report of any period needs: 10 queries, however many actions and updates the plan has."""
+    """Every record a report of any period needs: 11 queries, however many actions and updates the plan has."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
@@ -62,9 +63,9 @@ def load_report_source(plan_id: int) -> ReportSource:
         )
     ]
     priorities = [
-        PriorityInfo(number=number, title=title, lead_role=lead_role, position=position)
-        for number, title, lead_role, position in db.session.execute(
-            select(Priority.number, Priority.title, Priority.lead_role, Priority.position)
+        PriorityInfo(number=number, title=title, lead_role=lead_role, position=position, id=priority_id)
+        for priority_id, number, title, lead_role, position in db.session.execute(
+            select(Priority.id, Priority.number, Priority.title, Priority.lead_role, Priority.position)
             .where(Priority.plan_id == plan_id)
             .order_by(Priority.position, Priority.number)
         )
@@ -150,7 +151,35 @@ def load_report_source(plan_id: int) -> ReportSource:
         updates=updates,
         roles=_roles(),
         kpis=_kpis(plan_id),
+        edits=_edits(plan_id),
     )
+
+
+# Audit events that change the wording a board paper shows (moves, retirements and creations are not edits of it).
+WORDING_EVENTS = ("action.edited", "action.imported", "priority.edited", "priority.imported")
+
+
+def _edits(plan_id: int) -> list[EditRecord]:
+    """Every audited edit of the plan's actions and priorities, oldest first (one query)."""
+    in_plan = or_(
+        and_(
+            AuditEvent.entity_type == "action",
+            AuditEvent.entity_id.in_(select(Action.id).where(Action.plan_id == plan_id)),
+        ),
+        and_(
+            AuditEvent.entity_type == "priority",
+            AuditEvent.entity_id.in_(select(Priority.id).where(Priority.plan_id == plan_id)),
+        ),
+    )
+    return [
+        EditRecord(entity_type=row.entity_type, entity_id=row.entity_id, at=row.at, before=row.before)
+        for row in db.session.execute(
+            select(AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.at, AuditEvent.before)
+            .where(AuditEvent.event.in_(WORDING_EVENTS), in_plan)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+        if row.before
+    ]
 
 
 def _roles() -> list[RoleRecord]:
@@ -251,6 +280,7 @@ def build_report(
         raise ReportProblem("Choose a review period of this plan")
     if options.compare_with_id is not None and source.period(options.compare_with_id) is None:
         raise ReportProblem("Choose a review period of this plan to compare with")
+    source = source.as_settled_for(source.period(options.period_id).record)
     known = {p.number for p in source.priorities}
     if options.priorities and not set(options.priorities) <= known:
         raise ReportProblem("Choose priorities of this plan")
