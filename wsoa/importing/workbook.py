@@ -379,18 +379,27 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def display_date(value: date, number_format: str | None) -> str:
-    """A date as Excel displays it under its number format (day-first for locale short dates), without the time."""
-    day = value.date() if isinstance(value, datetime) else value
+def _date_tokens(number_format: str | None) -> list[str]:
+    """The tokens of a number format's date part (day-first for locale short dates); the time of day says nothing
+    about when an action is due, so it is left off."""
     pattern = (number_format or "").split(";")[0]
     if pattern.lower() in _LOCALE_SHORT_DATES:
         pattern = "dd/mm/yyyy"
+    tokens = []
+    for token in _DATE_FORMAT_TOKEN.findall(pattern):
+        if token.lower() in ("h", "s", "am/pm", "a/p"):
+            break
+        tokens.append(token)
+    return tokens
+
+
+def display_date(value: date, number_format: str | None) -> str:
+    """A date as Excel displays it under its number format, without the time."""
+    day = value.date() if isinstance(value, datetime) else value
     parts: list[str] = []
     dated = False
-    for token in _DATE_FORMAT_TOKEN.findall(pattern):
+    for token in _date_tokens(number_format):
         lower = token.lower()
-        if lower in ("h", "s", "am/pm", "a/p"):
-            break  # the time of day says nothing about when an action is due
         if lower in _DATE_PARTS:
             parts.append(_DATE_PARTS[lower](day))
             dated = True
@@ -406,14 +415,7 @@ def display_date(value: date, number_format: str | None) -> str:
 
 def hides_the_day(number_format: str | None) -> bool:
     """Whether a date cell under this number format shows its month or year but not its day ("mmm-yy": Mar-21)."""
-    pattern = (number_format or "").split(";")[0]
-    if pattern.lower() in _LOCALE_SHORT_DATES:
-        return False
-    shown = set()
-    for token in _DATE_FORMAT_TOKEN.findall(pattern):
-        if token.lower() in ("h", "s", "am/pm", "a/p"):
-            break
-        shown.add(token.lower())
+    shown = {token.lower() for token in _date_tokens(number_format)}
     return bool(shown & _DATE_PARTS.keys()) and not shown & {"d", "dd"}
 
 
