@@ -100,8 +100,6 @@ class PriorityForm(FlaskForm):
         description="A code from the key roles, for example DoP",
     )
     submit = SubmitField("Save priority", widget=GovSubmitInput())
-    # The priority's number as stored: an import may have numbered it 0 or past 999, and it may keep that number.
-    stored_number: int | None = None
 
     def validate_number(self, field) -> None:
         text = str(field.data if field.data is not None else "").strip()
@@ -109,8 +107,6 @@ class PriorityForm(FlaskForm):
             raise StopValidation("Enter the priority number")
         if not text.isdigit():
             raise StopValidation("Priority number must be a whole number, like 3")
-        if not 1 <= int(text) <= 999 and int(text) != self.stored_number:
-            raise StopValidation("Priority number must be between 1 and 999")
 
     def values(self) -> structure.PriorityValues:
         return structure.PriorityValues(

@@ -287,9 +287,9 @@ def _priority_columns(plan_id: int, values: PriorityValues, priority: Priority |
     title = tidy_text(values.title)
     if not title:
         raise StructureProblem("title", "Enter a title for the priority")
-    # A priority an import numbered 0 keeps its number; it is only refused as a new number.
-    if values.number < 1 and (priority is None or values.number != priority.number):
-        raise StructureProblem("number", "Priority number must be 1 or more")
+    # A priority an import numbered 0 or past 999 keeps its number; it is only refused as a new number.
+    if not 1 <= values.number <= 999 and (priority is None or values.number != priority.number):
+        raise StructureProblem("number", "Priority number must be between 1 and 999")
     clash = select(Priority.id).where(Priority.plan_id == plan_id, Priority.number == values.number)
     if priority is not None:
         clash = clash.where(Priority.id != priority.id)

@@ -103,7 +103,6 @@ def edit_priority(priority_id: int):
     """Change a priority's number, title and roles."""
     priority = _found(structure.get_priority(priority_id))
     form = PriorityForm(obj=priority)
-    form.stored_number = priority.number
     if form.validate_on_submit():
         try:
             changed = structure.edit_priority(priority, form.values(), user_id=current_user.id)
