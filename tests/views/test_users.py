@@ -122,12 +122,12 @@ def test_an_admin_adds_a_lead_who_sets_a_password_from_the_link(app, client, oth
 
     path = link.removeprefix("http://localhost")
     page = other_client.get(path)
-    post = {"new_password": "claire's own password", "confirm_password": "claire's own password"}
+    post = {"new_password": "her own long password", "confirm_password": "her own long password"}
     other_client.post(path, data={**post, "csrf_token": csrf_token_from(page.get_data(as_text=True))})
     token = csrf_token_from(other_client.get("/sign-in").get_data(as_text=True))
     response = other_client.post(
         "/sign-in",
-        data={"email": "claire.parker@example.org", "password": "claire's own password", "csrf_token": token},
+        data={"email": "claire.parker@example.org", "password": "her own long password", "csrf_token": token},
     )
     assert response.headers["Location"] == "/my-actions"
 
