@@ -18,6 +18,9 @@ from wsoa.views.auth import safe_next
 PASSWORD = "correct horse battery staple"
 FAILED = "Enter a correct email address and password"
 THROTTLED = "Too many attempts. Wait 15 minutes and try again."
+REPEATED = "Password must not be one character or group of characters repeated, as that is easy to guess"
+COMMON = "Password is too common: it is one of the first that would be guessed. Choose a different one"
+PERSONAL = "Password must not contain your name or email address, as that is easy to guess"
 
 
 @pytest.fixture
@@ -300,6 +303,10 @@ def change_password(browser, current, new, confirm):
         (PASSWORD, "a long new password", "a different one!", ["Enter the same password in both boxes"]),
         ("not my password", "a long new password", "a long new password", ["Your current password is not correct"]),
         (PASSWORD, PASSWORD, PASSWORD, ["Your new password must be different from your current password"]),
+        (PASSWORD, "aaaaaaaaaaaa", "aaaaaaaaaaaa", [REPEATED]),
+        (PASSWORD, "Password1234", "Password1234", [COMMON]),
+        (PASSWORD, "Jones family holiday", "Jones family holiday", [PERSONAL]),  # Sam Jones's own name
+        (PASSWORD, "my sam.jones account", "my sam.jones account", [PERSONAL]),  # and email address
     ],
 )
 def test_a_password_change_with_problems_says_what_to_fix_and_changes_nothing(
@@ -419,8 +426,18 @@ def test_a_tampered_link_or_one_for_a_deactivated_user_does_nothing(app, client,
 
 def test_setting_a_password_from_a_link_checks_it_like_any_other(app, client, newcomer):
     token = token_for(app, newcomer)
+    page = page_of(client.get(f"/set-password/{token}"))
+    hint = normalise_spaces(page.select_one("#new_password-hint"))
+    assert "not a common password, a character repeated or your name or email address" in hint, "told before"
     response = set_password(client, token, "short", "short")
     assert error_summary(response) == "There is a problem Password must be 12 characters or more"
+    for refused, reason in [
+        ("zzzzzzzzzzzzzzzz", REPEATED),
+        ("qwertyuiop123", COMMON),
+        ("Nia Newcomer 2021", PERSONAL),
+        ("newcomer forever!", PERSONAL),
+    ]:
+        assert error_summary(set_password(client, token, refused, refused)) == f"There is a problem {reason}"
     response = set_password(client, token, "", "")
     assert error_summary(response) == "There is a problem Enter a new password Confirm your new password"
     db.session.expire_all()

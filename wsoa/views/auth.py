@@ -50,7 +50,8 @@ def _start_session(user) -> None:
 def _end_session() -> None:
     """End this session on the server as well as in this browser: a copy of the cookie signs no one in."""
     token = session.get(SESSION_TOKEN)
-    if isinstance(token, str):
+    # A row already ended elsewhere is kept (until the lifetime clean-up) so every copy is told why, not just the first.
+    if isinstance(token, str) and g.get(ENDED_REASON) is None:
         sessions.end(token)
         db.session.commit()
     logout_user()
