@@ -193,7 +193,7 @@ def test_every_set_cookie_on_sign_in_a_signed_in_page_and_sign_out_is_flagged_an
     journey["sign-in page after"] = after
     for step, response in journey.items():
         headers = response.headers.getlist("Set-Cookie")
-        assert {name for name in set_cookies(response)} <= {"session"}, f"{step}: {headers}"
+        assert set(set_cookies(response)) <= {"session"}, f"{step}: {headers}"
         for header in headers:
             flags = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
             assert {"secure", "httponly", "samesite"} <= flags, f"{step}: {header}"

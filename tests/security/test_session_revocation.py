@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from config import Test
 from tests.conftest import IsolatedClient, csrf_token_from, normalise_spaces, page_of
@@ -168,3 +168,33 @@ def test_deactivating_a_user_signs_them_out_on_every_server(servers, person):
     assert db.session.scalars(select(UserSession.ended_reason).where(UserSession.user_id == user.id)).all() == [
         "deactivated"
     ]
+
+
+def test_checking_the_session_is_part_of_loading_the_user_and_does_not_grow_with_sessions(client, login_as):
+    """One statement reads the user and their session row by primary key, however many sessions there are."""
+    user = login_as("viewer")
+
+    def statements() -> list[str]:
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get("/key-roles").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return seen
+
+    few = statements()
+    others = [create_user(email=f"other{n}@example.org") for n in range(30)]
+    db.session.add_all(
+        UserSession(id=f"{n:064x}", user_id=(user if n % 2 else others[n % 30]).id) for n in range(1, 400)
+    )
+    db.session.commit()
+    many = statements()
+    assert len(many) == len(few)
+    reading_sessions = [statement for statement in many if "user_session" in statement]
+    assert len(reading_sessions) == 1, reading_sessions
+    assert "app_user" in reading_sessions[0], "read with the user, in the query that loads them"
