@@ -4,6 +4,7 @@ Two app instances (two create_app() on the test database, as two gunicorn server
 but the database. The cookie is copied from a browser on one to a browser on the other, as a thief would."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -15,6 +16,7 @@ from tests.factories import create_user
 from wsoa import create_app
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, UserSession
+from wsoa.models.types import utcnow
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new long password"
@@ -198,3 +200,17 @@ def test_checking_the_session_is_part_of_loading_the_user_and_does_not_grow_with
     reading_sessions = [statement for statement in many if "user_session" in statement]
     assert len(reading_sessions) == 1, reading_sessions
     assert "app_user" in reading_sessions[0], "read with the user, in the query that loads them"
+
+
+def test_sessions_older_than_the_lifetime_are_forgotten_at_the_next_sign_in(client, login_as):
+    old = create_user(email="old@example.org")
+    db.session.add_all(
+        [
+            UserSession(id="a" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=8, minutes=1)),
+            UserSession(id="b" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=7), ended_reason="x"),
+        ]
+    )
+    db.session.commit()
+    user = login_as("viewer")
+    kept = db.session.scalars(select(UserSession.user_id).order_by(UserSession.created_at)).all()
+    assert kept == [old.id, user.id], "only the one past the 8-hour lifetime goes"
