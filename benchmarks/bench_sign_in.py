@@ -71,7 +71,7 @@ def page_timings() -> tuple[float, float]:
             page()
             one = median_seconds(page, RUNS)
             rows = [
-                {"id": f"{n:064x}", "user_id": (user if n % 10 == 0 else others[n % 100]).id}
+                {"digest": f"{n:064x}", "user_id": (user if n % 10 == 0 else others[n % 100]).id}
                 for n in range(1, SESSIONS + 1)
             ]
             for start in range(0, len(rows), 10_000):

@@ -19,12 +19,12 @@ depends_on = None
 def upgrade():
     # Sessions signed in before this have no record and end at their next request: everyone signs in once more.
     op.create_table('user_session',
-    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('ended_reason', sa.String(length=30), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_user_session_user_id_app_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session'))
+    sa.PrimaryKeyConstraint('digest', name=op.f('pk_user_session'))
     )
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_created_at'), ['created_at'], unique=False)

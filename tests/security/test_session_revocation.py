@@ -192,7 +192,7 @@ def test_checking_the_session_is_part_of_loading_the_user_and_does_not_grow_with
     few = statements()
     others = [create_user(email=f"other{n}@example.org") for n in range(30)]
     db.session.add_all(
-        UserSession(id=f"{n:064x}", user_id=(user if n % 2 else others[n % 30]).id) for n in range(1, 400)
+        UserSession(digest=f"{n:064x}", user_id=(user if n % 2 else others[n % 30]).id) for n in range(1, 400)
     )
     db.session.commit()
     many = statements()
@@ -206,8 +206,8 @@ def test_sessions_older_than_the_lifetime_are_forgotten_at_the_next_sign_in(clie
     old = create_user(email="old@example.org")
     db.session.add_all(
         [
-            UserSession(id="a" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=8, minutes=1)),
-            UserSession(id="b" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=7), ended_reason="x"),
+            UserSession(digest="a" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=8, minutes=1)),
+            UserSession(digest="b" * 64, user_id=old.id, created_at=utcnow() - timedelta(hours=7), ended_reason="x"),
         ]
     )
     db.session.commit()

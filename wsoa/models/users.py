@@ -58,7 +58,7 @@ class UserSession(db.Model):
 
     __tablename__ = "user_session"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the cookie's token
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the cookie's token
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Why it was ended, when not by signing out there (which deletes the row): said once to whoever still holds it.

@@ -38,21 +38,21 @@ def start(user: User, *, lifetime: timedelta, now: datetime | None = None) -> st
     now = now or utcnow()
     db.session.execute(delete(UserSession).where(UserSession.created_at < now - lifetime))
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=_digest(token), user_id=user.id, created_at=now))
+    db.session.add(UserSession(digest=_digest(token), user_id=user.id, created_at=now))
     return token
 
 
 def end(token: str | None) -> None:
     """This session is over (signed out, or expired): its cookie, or any copy, signs no one in again."""
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.id == _digest(token)))
+        db.session.execute(delete(UserSession).where(UserSession.digest == _digest(token)))
 
 
 def end_all(user_id: int, *, reason: str, except_token: str | None = None) -> int:
     """End every session this user has (but the one given); returns how many were open."""
     statement = update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_reason.is_(None))
     if except_token:
-        statement = statement.where(UserSession.id != _digest(except_token))
+        statement = statement.where(UserSession.digest != _digest(except_token))
     return db.session.execute(statement.values(ended_reason=reason)).rowcount
 
 
@@ -63,7 +63,7 @@ def load_user(user_id: int, token: str | None) -> tuple[User | None, str | None]
     row = db.session.execute(
         select(User, UserSession.ended_reason)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.id == _digest(token), User.id == user_id)
+        .where(UserSession.digest == _digest(token), User.id == user_id)
     ).first()
     if row is None:
         return None, None
