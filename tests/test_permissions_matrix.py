@@ -104,6 +104,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "users.new": ADMIN_ONLY,
     "users.edit": ADMIN_ONLY,
     "users.new_link": ADMIN_ONLY,
+    "users.sign_out_everywhere": ADMIN_ONLY,
     "audit_log.index": ADMIN_ONLY,
 }
 

@@ -7,7 +7,7 @@ from tests.factories import create_role
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, User
 
-PASSWORD = "first admin's long password"
+PASSWORD = "tea and toast at eleven"
 
 
 def test_create_user_makes_an_audited_admin_who_can_sign_in(app, client, database):
@@ -64,3 +64,19 @@ def test_create_user_refuses_an_unknown_level(app, database):
     )
     assert result.exit_code == 2
     assert "'boss' is not one of 'admin', 'editor', 'lead', 'viewer'" in result.stderr
+
+
+def test_create_user_refuses_a_common_password_or_one_with_the_users_name_and_says_why(app, database):
+    runner = app.test_cli_runner()
+    args = ["create-user", "--email", "sam.jones@example.org", "--name", "Sam Jones", "--level", "admin"]
+    result = runner.invoke(args=args, input="password1234\npassword1234\n")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: Password is too common: it is one of the first that would be guessed. Choose a different one"
+    )
+    result = runner.invoke(args=args, input="sam jones the admin\nsam jones the admin\n")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: Password must not contain their name or email address, as that is easy to guess"
+    )
+    assert db.session.scalars(select(User)).all() == []

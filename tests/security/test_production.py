@@ -93,10 +93,8 @@ def assert_cookie_is_locked_down(name: str, cookie: dict) -> None:
 
 
 def assert_every_cookie_is_locked_down(response) -> None:
+    """Every Set-Cookie, deletions included: a cookie being cleared carries the same flags as one being set."""
     for name, cookie in set_cookies(response).items():
-        if is_deletion(cookie):
-            # Flask-Login clears a remember-me cookie it never set (it passes no flags when deleting): empty, expired.
-            continue
         assert_cookie_is_locked_down(name, cookie)
 
 
@@ -178,6 +176,38 @@ def test_signing_out_clears_the_session_cookie_with_the_same_protections(visitor
     assert_cookie_is_locked_down("session", set_cookies(response)["session"])
     assert_every_cookie_is_locked_down(response)
     assert get(visitor, "/").status_code == 302, "signed out"
+
+
+def test_every_set_cookie_on_sign_in_a_signed_in_page_and_sign_out_is_flagged_and_none_clears_a_stray_cookie(
+    visitor, viewer
+):
+    """Read every Set-Cookie header of the journey, in production config: nothing without HttpOnly, SameSite and
+    Secure, and nothing cleared that the browser does not have (Flask-Login used to clear a remember-me cookie on
+    every anonymous page, with no flags at all)."""
+    page, signed_in = sign_in(visitor)
+    signed_in_page = get(visitor, "/")
+    token = csrf_token_from(signed_in_page.get_data(as_text=True))
+    signed_out = post(visitor, "/sign-out", {"csrf_token": token}, from_page="/")
+    after = get(visitor, "/sign-in")
+    journey = {"sign-in page": page, "sign-in": signed_in, "signed-in page": signed_in_page, "sign-out": signed_out}
+    journey["sign-in page after"] = after
+    for step, response in journey.items():
+        headers = response.headers.getlist("Set-Cookie")
+        assert set(set_cookies(response)) <= {"session"}, f"{step}: {headers}"
+        for header in headers:
+            flags = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+            assert {"secure", "httponly", "samesite"} <= flags, f"{step}: {header}"
+        assert_every_cookie_is_locked_down(response)
+    assert set_cookies(page), "the sign-in page does set the session cookie (its CSRF secret): the check read one"
+
+
+def test_a_remember_me_cookie_left_in_the_browser_is_cleared_with_the_same_flags(visitor, viewer):
+    visitor.set_cookie("remember_token", "left over from an older version", domain="wsoa.example.gov.uk")
+    page = get(visitor, "/sign-in")
+    cleared = set_cookies(page)["remember_token"]
+    assert is_deletion(cleared) or cleared["value"] == ""
+    assert "expires" in cleared
+    assert_cookie_is_locked_down("remember_token", cleared)
 
 
 # --- error pages ----------------------------------------------------------------------------------------------------

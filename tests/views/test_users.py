@@ -122,12 +122,12 @@ def test_an_admin_adds_a_lead_who_sets_a_password_from_the_link(app, client, oth
 
     path = link.removeprefix("http://localhost")
     page = other_client.get(path)
-    post = {"new_password": "claire's own password", "confirm_password": "claire's own password"}
+    post = {"new_password": "her own long password", "confirm_password": "her own long password"}
     other_client.post(path, data={**post, "csrf_token": csrf_token_from(page.get_data(as_text=True))})
     token = csrf_token_from(other_client.get("/sign-in").get_data(as_text=True))
     response = other_client.post(
         "/sign-in",
-        data={"email": "claire.parker@example.org", "password": "claire's own password", "csrf_token": token},
+        data={"email": "claire.parker@example.org", "password": "her own long password", "csrf_token": token},
     )
     assert response.headers["Location"] == "/my-actions"
 
@@ -381,3 +381,31 @@ def test_the_users_page_runs_the_same_number_of_queries_however_many_users(clien
         page = page_of(client.get("/users"))
     assert len(page.select("#users tbody tr")) == 32
     assert many() == few()
+
+
+def test_an_admin_can_sign_any_active_user_out_everywhere_themselves_included(client, other_client, login_as):
+    admin = login_as("admin", name="Ada Admin", email="ada@example.org")
+    someone = login_as("viewer", browser=other_client, name="Vic Viewer", email="vic@example.org")
+    page = page_of(client.get(f"/users/{someone.id}"))
+    button = page.find("button", string=lambda text: text and "Sign this user out everywhere" in text)
+    assert button.find_parent("form")["action"] == f"/users/{someone.id}/sign-out-everywhere"
+    response = submit(client, f"/users/{someone.id}/sign-out-everywhere", {}, form_page=f"/users/{someone.id}")
+    shown = normalise_spaces(page_of(client.get(response.headers["Location"])))
+    assert "Vic Viewer has been signed out everywhere (1 session ended)." in shown
+    assert other_client.get("/").status_code == 302
+    assert [event.entity_id for event in events("user.signed_out_everywhere")] == [someone.id]
+
+    # Their own: this session is one of them, so they are signed out too, and told why.
+    response = submit(client, f"/users/{admin.id}/sign-out-everywhere", {}, form_page=f"/users/{admin.id}")
+    response = client.get(response.headers["Location"])
+    assert response.headers["Location"].startswith("/sign-in")
+    assert "You were signed out by an admin" in normalise_spaces(page_of(client.get(response.headers["Location"])))
+
+
+def test_a_deactivated_user_has_no_sessions_to_end(client, login_as):
+    login_as("admin")
+    gone = create_user(level="viewer", name="Vic Viewer", email="vic@example.org")
+    gone.active = False
+    db.session.commit()
+    page = page_of(client.get(f"/users/{gone.id}"))
+    assert "Sign this user out everywhere" not in normalise_spaces(page)

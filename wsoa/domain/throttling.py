@@ -1,50 +1,44 @@
-"""Throttling sign-in attempts: a pure rule over the times of recent failures."""
+"""Throttling sign-in attempts: a pure rule over how many recent failures there were, counted three ways.
 
-from collections.abc import Iterable
+Counting failures per account alone lets anyone lock a colleague out by typing their email with wrong passwords;
+counting them per address alone locks out a whole council office behind one address. So failures are counted for the
+account-and-address pair, for the account and for the address, and the account's and address's limits only hold
+back a pair that has failed itself:
+
+- an address with no recent failures for an account always gets its password checked, so the owner (or a colleague
+  on a shared network) signs in with the right password whatever an attacker elsewhere, or next to them, is doing;
+- one pair gets PAIR_LIMIT tries, and once an account (or an address) has had too many failures, every address that
+  has failed against it must wait. A guesser gets at most PAIR_LIMIT tries per account from each address, and at most
+  one more from each new address once the account's limit is reached.
+"""
+
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-
-@dataclass(frozen=True)
-class Limit:
-    """At most `attempts` failures within `window`; the next attempt is refused until the oldest ages out."""
-
-    attempts: int
-    window: timedelta
-
-
-# Per account: enough for a few typos, far too few to guess a password. Per address: a shared office network
-# can hold many people, so it is looser, but it still stops one machine trying many accounts.
-ACCOUNT_LIMIT = Limit(attempts=5, window=timedelta(minutes=15))
-ADDRESS_LIMIT = Limit(attempts=20, window=timedelta(minutes=15))
+WINDOW = timedelta(minutes=15)  # failures older than this no longer count
+PAIR_LIMIT = 5  # one account from one address: a few typos, far too few to guess
+ACCOUNT_LIMIT = 10  # one account from every address
+ADDRESS_LIMIT = 20  # one address against every account: a shared office network holds many people
 THROTTLED_MESSAGE = "Too many attempts. Wait 15 minutes and try again."
 
 
-def recent_failures(failures: Iterable[datetime], *, now: datetime, window: timedelta) -> int:
-    """How many failures fall within the window ending now (a failure stamped in the future counts as recent)."""
-    since = now - window
-    return sum(1 for at in failures if at > since)
+@dataclass(frozen=True)
+class RecentFailures:
+    """Failed sign-ins within WINDOW: for this account from this address, for the account, and from the address."""
 
-
-def within_limit(failures: Iterable[datetime], *, now: datetime, limit: Limit) -> bool:
-    """True when another attempt is allowed under this limit."""
-    return recent_failures(failures, now=now, window=limit.window) < limit.attempts
+    pair: int = 0
+    account: int = 0
+    address: int = 0
 
 
 def sign_in_allowed(
+    recent: RecentFailures,
     *,
-    account_failures: Iterable[datetime],
-    address_failures: Iterable[datetime],
-    now: datetime,
-    account_limit: Limit = ACCOUNT_LIMIT,
-    address_limit: Limit = ADDRESS_LIMIT,
+    pair_limit: int = PAIR_LIMIT,
+    account_limit: int = ACCOUNT_LIMIT,
+    address_limit: int = ADDRESS_LIMIT,
 ) -> bool:
     """May this email address, from this client address, try a password now?"""
-    return within_limit(account_failures, now=now, limit=account_limit) and within_limit(
-        address_failures, now=now, limit=address_limit
-    )
-
-
-def longest_window(*limits: Limit) -> timedelta:
-    """How far back failures matter: older ones can be forgotten."""
-    return max((limit.window for limit in limits), default=timedelta(0))
+    if recent.pair == 0:
+        return True  # nothing has failed from here for this account: the right password always gets in
+    return recent.pair < pair_limit and recent.account < account_limit and recent.address < address_limit

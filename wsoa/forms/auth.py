@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from wsoa.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from wsoa.domain.password_rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def strip_whitespace(value):
@@ -44,8 +44,9 @@ def _new_password_field() -> PasswordField:
     return PasswordField(
         "New password",
         widget=GovPasswordInput(),
-        description=f"Must be at least {MIN_PASSWORD_LENGTH} characters. A few unrelated words together make a "
-        "strong password that is easy to remember.",
+        description=f"Must be at least {MIN_PASSWORD_LENGTH} characters, and not a common password, a character "
+        "repeated or your name or email address. A few unrelated words together make a strong password that is easy "
+        "to remember.",
         validators=_new_password_validators(),
     )
 

@@ -8,7 +8,7 @@ from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
 from wsoa.models.progress import ProgressUpdate, ReviewPeriod
 from wsoa.models.roles import Role, RoleHolder
-from wsoa.models.users import SignInFailure, User, user_role
+from wsoa.models.users import SignInFailure, User, UserSession, user_role
 
 APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue)
 
@@ -30,6 +30,7 @@ __all__ = [
     "RoleHolder",
     "SignInFailure",
     "User",
+    "UserSession",
     "user_role",
 ]
 

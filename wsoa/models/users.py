@@ -49,3 +49,17 @@ class SignInFailure(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One signed-in session. The session cookie carries a random token and this row its SHA-256 digest: the session
+    lasts only while the row does and is not ended, so signing out ends it on every app server, whoever holds a copy
+    of the cookie. Checked in the same query that loads the signed-in user."""
+
+    __tablename__ = "user_session"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Why it was ended, when not by signing out there (which deletes the row): said once to whoever still holds it.
+    ended_reason: Mapped[str | None] = mapped_column(String(30))

@@ -1,4 +1,4 @@
-"""Signing in safely: throttling failed attempts, set-password links, password changes and session fingerprints."""
+"""Signing in safely: throttling failed attempts, set-password links and password changes."""
 
 import hashlib
 import hmac
@@ -9,14 +9,14 @@ from email.message import EmailMessage
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 
-from wsoa.domain.throttling import ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLED_MESSAGE, longest_window, sign_in_allowed
+from wsoa.domain.throttling import THROTTLED_MESSAGE, WINDOW, RecentFailures, sign_in_allowed
 from wsoa.extensions import db
 from wsoa.models import SignInFailure, User
 from wsoa.models.types import utcnow
 from wsoa.passwords import password_matches
-from wsoa.services import audit
+from wsoa.services import audit, sessions
 from wsoa.services.users import UserProblem, authenticate, check_new_password, normalise_email, set_password
 
 # Never says which of the two was wrong, and is the same for an unknown, deactivated or password-less account.
@@ -34,23 +34,28 @@ class SignInRefused(Exception):
 # --- sign-in and throttling -----------------------------------------------------------------------------------
 
 
+def recent_failures(email_key: str, address_key: str, *, now: datetime) -> RecentFailures:
+    """Failures within the window for this pair, this account and this address: one query, three counts."""
+    pair = and_(SignInFailure.email == email_key, SignInFailure.address == address_key)
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(count(pair), count(SignInFailure.email == email_key), count(SignInFailure.address == address_key)).where(
+            SignInFailure.at > now - WINDOW,
+            or_(SignInFailure.email == email_key, SignInFailure.address == address_key),
+        )
+    ).one()
+    return RecentFailures(pair=int(row[0]), account=int(row[1]), address=int(row[2]))
+
+
 def sign_in(email: str, password: str, *, address: str | None, now: datetime | None = None) -> User:
     """The user for these credentials, or SignInRefused; failures are recorded (the caller commits either way)."""
     now = now or utcnow()
     email_key = normalise_email(email)[:254]
     address_key = (address or "unknown")[:64]
-    since = now - longest_window(ACCOUNT_LIMIT, ADDRESS_LIMIT)
-    recent = db.session.execute(
-        select(SignInFailure.email, SignInFailure.address, SignInFailure.at).where(
-            SignInFailure.at > since, or_(SignInFailure.email == email_key, SignInFailure.address == address_key)
-        )
-    ).all()
-    allowed = sign_in_allowed(
-        account_failures=[row.at for row in recent if row.email == email_key],
-        address_failures=[row.at for row in recent if row.address == address_key],
-        now=now,
-    )
-    if not allowed:
+    if not sign_in_allowed(recent_failures(email_key, address_key, now=now)):
         # Refused before the password is checked, and not recorded: the wait ends 15 minutes after the last counted
         # failure whatever is tried meanwhile, and says nothing about whether the account exists.
         raise SignInRefused(THROTTLED_MESSAGE)
@@ -60,9 +65,11 @@ def sign_in(email: str, password: str, *, address: str | None, now: datetime | N
         db.session.add(SignInFailure(email=email_key, address=address_key, at=now))
         db.session.flush()
         raise SignInRefused(SIGN_IN_FAILED_MESSAGE)
-    # The owner got in: their account's count starts again (the address's does not, or signing in to one's own
-    # account would reset a guessing run against others).
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email_key))
+    # The owner got in from here: this pair's count starts again. Failures from other addresses still count (an
+    # attacker elsewhere stays held back), and so do this address's against other accounts.
+    db.session.execute(
+        delete(SignInFailure).where(SignInFailure.email == email_key, SignInFailure.address == address_key)
+    )
     return user
 
 
@@ -74,15 +81,6 @@ def _fingerprint(user: User, purpose: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     message = f"{purpose}:{user.id}:{user.password_hash or 'no password'}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def session_fingerprint(user: User) -> str:
-    """Kept in the session at sign-in: a password change or reset ends every other session."""
-    return _fingerprint(user, "session")
-
-
-def session_is_current(user: User, fingerprint: str | None) -> bool:
-    return fingerprint is not None and hmac.compare_digest(fingerprint, session_fingerprint(user))
 
 
 # --- set-password links ---------------------------------------------------------------------------------------
@@ -132,8 +130,9 @@ def set_password_from_token(token: str, password: str) -> User | None:
     user = user_for_token(token)
     if user is None:
         return None
-    check_new_password(password)
+    check_new_password(password, email=user.email, name=user.name, field="new_password")
     set_password(user, password)
+    sessions.end_all(user.id, reason=sessions.PASSWORD_CHANGED)
     db.session.flush()
     audit.record(
         event="user.password_set",
@@ -144,14 +143,15 @@ def set_password_from_token(token: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
-    """Change a signed-in user's own password, after checking the current one."""
+def change_password(user: User, *, current_password: str, new_password: str, this_session: str | None) -> None:
+    """Change a signed-in user's own password, after checking the current one; every other session of theirs ends."""
     if not user.password_hash or not password_matches(user.password_hash, current_password):
         raise UserProblem("current_password", "Your current password is not correct")
-    check_new_password(new_password, field="new_password")
     if password_matches(user.password_hash, new_password):
         raise UserProblem("new_password", "Your new password must be different from your current password")
+    check_new_password(new_password, email=user.email, name=user.name, field="new_password")
     set_password(user, new_password)
+    sessions.end_all(user.id, reason=sessions.PASSWORD_CHANGED, except_token=this_session)
     db.session.flush()
     audit.record(
         event="user.password_changed",

@@ -4,15 +4,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from wsoa.domain.password_rules import password_problem
 from wsoa.extensions import db
 from wsoa.models import Role, User
 from wsoa.models.types import utcnow
 from wsoa.models.users import LEVELS
 from wsoa.passwords import hash_password, needs_rehash, password_matches
-from wsoa.services import audit
-
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 200
+from wsoa.services import audit, sessions
 
 
 class UserProblem(ValueError):
@@ -32,12 +30,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
 
 
-def check_new_password(password: str, *, field: str = "password") -> None:
-    """The one password rule: long enough to resist guessing (NCSC: length, not complexity)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserProblem(field, f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserProblem(field, f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer")
+def check_new_password(
+    password: str, *, email: str | None, name: str | None, field: str = "password", whose: str = "your"
+) -> None:
+    """The NCSC's advice (wsoa.domain.password_rules): long enough, not repeated, common or the person's own name."""
+    problem = password_problem(password, email=email, name=name, whose=whose)
+    if problem:
+        raise UserProblem(field, problem)
 
 
 def create_user(
@@ -124,7 +123,7 @@ def add_user(
 ) -> User:
     """Create a user and record who did it; they set their own password through a link unless one is given."""
     if password is not None:
-        check_new_password(password)
+        check_new_password(password, email=email, name=name, whose="their")
     user = create_user(email=email, name=name, level=level, password=password, role_codes=role_codes)
     audit.record(
         event="user.created",
@@ -179,6 +178,8 @@ def edit_user(user: User, values: UserValues, *, actor_id: int | None) -> bool:
     if after_roles != before_roles:
         user.roles = roles
         changes["roles"] = (before_roles, after_roles)
+    if "active" in changes and not user.active:
+        sessions.end_all(user.id, reason=sessions.DEACTIVATED)  # signed out wherever they are signed in
     if changes:
         db.session.flush()
         audit.record(
@@ -189,3 +190,16 @@ def edit_user(user: User, values: UserValues, *, actor_id: int | None) -> bool:
             changes=changes,
         )
     return bool(changes)
+
+
+def sign_out_everywhere(user: User, *, actor_id: int | None) -> int:
+    """End every session the user has, on every device (a lost laptop, a shared computer); returns how many."""
+    ended = sessions.end_all(user.id, reason=sessions.SIGNED_OUT_EVERYWHERE)
+    sessions_word = "session" if ended == 1 else "sessions"
+    audit.record(
+        event="user.signed_out_everywhere",
+        entity=user,
+        summary=f"{user.name} ({user.email}) signed out everywhere: {ended} {sessions_word} ended",
+        user_id=actor_id,
+    )
+    return ended

@@ -4,20 +4,20 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_url, login_user, logout_user
 
+from wsoa.auth import ENDED_REASON, SESSION_TOKEN
 from wsoa.extensions import db
 from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
-from wsoa.services import accounts
+from wsoa.services import accounts, sessions
 from wsoa.services.users import UserProblem
 
 bp = Blueprint("auth", __name__)
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVE = "last_active"
-FINGERPRINT = "password_fingerprint"
 _UNSAFE_CHARACTERS = frozenset("\\") | {chr(code) for code in range(33)} | {chr(127)}
 # Requests that skip session expiry: no user is loaded, so no database query is made.
 SESSIONLESS_ENDPOINTS = frozenset({"static", "auth.healthz"})
@@ -35,17 +35,25 @@ def safe_next(target: str | None) -> str:
 
 
 def _start_session(user) -> None:
-    """A fresh session (nothing from before sign-in carries over) that expires however it is used."""
+    """A fresh session (nothing from before sign-in carries over) that expires however it is used, recorded on the
+    server so that signing out ends it everywhere (the caller commits)."""
+    sessions.end(session.get(SESSION_TOKEN))  # signing in again in the same browser ends the session before
     session.clear()
     login_user(user)
     session.permanent = True
     now = time.time()
     session[SIGNED_IN_AT] = now
     session[LAST_ACTIVE] = now
-    session[FINGERPRINT] = accounts.session_fingerprint(user)
+    session[SESSION_TOKEN] = sessions.start(user, lifetime=current_app.permanent_session_lifetime)
 
 
 def _end_session() -> None:
+    """End this session on the server as well as in this browser: a copy of the cookie signs no one in."""
+    token = session.get(SESSION_TOKEN)
+    # A row already ended elsewhere is kept (until the lifetime clean-up) so every copy is told why, not just the first.
+    if isinstance(token, str) and g.get(ENDED_REASON) is None:
+        sessions.end(token)
+        db.session.commit()
     logout_user()
     session.clear()
 
@@ -62,7 +70,8 @@ def _signed_out(reason: str):
 
 @bp.before_app_request
 def expire_sessions():
-    """Sign out a session that has been idle too long, is older than its lifetime, or predates a password change."""
+    """Sign out a session that has been idle too long or is older than its lifetime, and tell whoever holds a session
+    that was ended elsewhere (signed out, password changed, signed out by an admin) why."""
     if request.endpoint in SESSIONLESS_ENDPOINTS or "_user_id" not in session:
         return None
     now = time.time()
@@ -77,9 +86,10 @@ def expire_sessions():
     if now - signed_in_at > lifetime:
         hours = int(lifetime // 3600)
         return _signed_out(f"You were signed out because you signed in more than {hours} hours ago. Sign in again.")
-    # Loading the user here costs nothing extra: every signed-in page loads them anyway.
-    if current_user.is_authenticated and not accounts.session_is_current(current_user, session.get(FINGERPRINT)):
-        return _signed_out("You were signed out because your password was changed. Sign in with your new password.")
+    # Loading the user (with their session's row, in one query) costs nothing extra: every signed-in page does.
+    if not current_user.is_authenticated:
+        reason = g.get(ENDED_REASON)
+        return _signed_out(sessions.ENDED_MESSAGES.get(reason or "", sessions.ENDED_MESSAGE))
     if now - last_active > 60:  # rewrite the cookie at most once a minute
         session[LAST_ACTIVE] = now
     return None
@@ -129,13 +139,15 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
             )
         except UserProblem as problem:
             getattr(form, problem.field).errors.append(problem.message)
         else:
             db.session.commit()
-            session[FINGERPRINT] = accounts.session_fingerprint(current_user)  # this session stays; others end
             flash("Your password has been changed.", "success")
             return redirect(url_for("plans.index"))
     return render_template("auth/change_password.html", form=form)

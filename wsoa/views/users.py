@@ -103,3 +103,15 @@ def new_link(user_id: int):
     _hand_over_link(user)
     flash(f"A new set-password link for {user.name} is below.", "success")
     return redirect(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@requires("manage_users")
+def sign_out_everywhere(user_id: int):
+    """End every session the user has, wherever they signed in; they can sign in again with their password."""
+    user = _load(user_id)
+    ended = user_service.sign_out_everywhere(user, actor_id=current_user.id)
+    db.session.commit()
+    sessions_word = "session" if ended == 1 else "sessions"
+    flash(f"{user.name} has been signed out everywhere ({ended} {sessions_word} ended).", "success")
+    return redirect(url_for("users.edit", user_id=user.id))
