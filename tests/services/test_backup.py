@@ -87,3 +87,15 @@ def test_backup_and_restore_commands(app, plan_with_history, tmp_path):
     restored = runner.invoke(args=["restore", str(path)])
     assert restored.exit_code == 0, restored.output
     assert everything() == before
+
+
+def test_a_backup_carries_no_signed_in_session(app, plan_with_history, client, login_as):
+    login_as("viewer")
+    assert client.get("/").status_code == 200
+    assert "user_session" not in everything()
+    document = backup()
+    empty_all_tables()
+    restore(document)
+    db.session.commit()
+    # The person is restored, but the cookie from before the restore no longer signs them in.
+    assert client.get("/").status_code == 302

@@ -17,6 +17,13 @@ from wsoa.extensions import db
 
 FORMAT = "wsoa-backup/1"
 
+# Signed-in sessions are not the partnership's data: restoring them would sign people back in on the new server.
+NOT_BACKED_UP = frozenset({"user_session"})
+
+
+def _backed_up_tables():
+    return [table for table in db.metadata.sorted_tables if table.name not in NOT_BACKED_UP]
+
 
 class RestoreRefused(ValueError):
     pass
@@ -57,7 +64,7 @@ def schema_revision() -> str | None:
 def backup() -> str:
     """Every row of every table, as JSON text."""
     tables = {}
-    for table in db.metadata.sorted_tables:
+    for table in _backed_up_tables():
         order = list(table.primary_key.columns)
         rows = db.session.execute(select(table).order_by(*order)).mappings()
         tables[table.name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
@@ -81,7 +88,7 @@ def restore(document: str) -> dict[str, int]:
         if db.session.scalar(select(func.count()).select_from(table)):
             raise RestoreRefused(f"the database is not empty (table {table.name} has rows): restore into a new one")
     counts = {}
-    for table in db.metadata.sorted_tables:
+    for table in _backed_up_tables():
         rows = data["tables"].get(table.name, [])
         if rows:
             columns = table.columns
