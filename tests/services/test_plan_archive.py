@@ -323,3 +323,13 @@ def test_an_untouched_plan_with_a_role_owned_kpi_and_milestones_is_deleted(datab
     plan_archive.delete_plan(plan, user_id=None)
     db.session.commit()
     assert (count(Plan), count(Kpi), count(KpiMilestone), count(Role)) == (0, 0, 0, 2)
+
+
+def test_what_deleting_removes_is_named_in_words_leaving_out_what_the_plan_has_none_of(database):
+    plan = small_import()
+    assert plan_archive.removal(plan).phrases == [
+        "1 priority",
+        "1 action",
+        "1 review period",
+        "1 progress update read from the workbook",
+    ]

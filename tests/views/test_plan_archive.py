@@ -111,6 +111,7 @@ def test_deleting_an_untouched_import_says_what_goes_then_removes_it_and_audits_
     assert "progress updates read from the workbook" in warning
     removed = normalise_spaces(page.select_one("#removed"))
     assert "Actions 66" in removed
+    assert "Impact measures (KPIs) 42" in removed
     assert "Imported from shropshire-wsoa.xlsx" in removed
     assert "only when it was imported and nothing has been recorded in the app since" in normalise_spaces(
         page.select_one("#deletion-rule")

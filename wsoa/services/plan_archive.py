@@ -31,8 +31,17 @@ from wsoa.models import (
 from wsoa.models.types import utcnow
 from wsoa.services import audit
 from wsoa.services.plans import PlanSummary, list_plans
+from wsoa.services.structure import PLAN_FIELDS
 
-PLAN_FIELDS = ["title", "kind", "area", "inspection_date", "status"]
+# What deleting a plan removes, as the confirmation page and the audit event name it (plural → singular).
+SINGULAR = {
+    "priorities": "priority",
+    "outcomes": "outcome",
+    "actions": "action",
+    "impact measures (KPIs)": "impact measure (KPI)",
+    "review periods": "review period",
+    "progress updates read from the workbook": "progress update read from the workbook",
+}
 
 # Every table that holds a plan's rows, children first: the order a deletion removes them in. ImportBatch is not
 # here: its plan_id is cleared, and the batch kept as the record of the import. A new table that refers to any of
@@ -185,15 +194,16 @@ class Removal:
     import_files: list[str] = field(default_factory=list)
 
     @property
-    def allowed(self) -> bool:
-        return self.refusal is None
+    def phrases(self) -> list[str]:
+        """What goes, in words ("66 actions", "1 review period"), leaving out what the plan has none of."""
+        return [f"{n:,} {SINGULAR[label] if n == 1 else label}" for label, n in self.counts.items() if n]
 
 
 def removal(plan: Plan) -> Removal:
     """Whether the plan may be deleted (and if not, why), and what would go with it."""
     refusal = deletion_refusal(footprint(plan))
     priority_ids = select(Priority.id).where(Priority.plan_id == plan.id)
-    counted = {
+    counted = {  # keyed as SINGULAR is
         "priorities": select(func.count(Priority.id)).where(Priority.plan_id == plan.id),
         "outcomes": select(func.count(Outcome.id)).where(Outcome.priority_id.in_(priority_ids)),
         "actions": select(func.count(Action.id)).where(Action.plan_id == plan.id),
