@@ -58,10 +58,6 @@ class Plan(db.Model):
     def kind_label(self) -> str:
         return PLAN_KINDS.get(self.kind, self.kind)
 
-    @property
-    def archived(self) -> bool:
-        return self.archived_at is not None
-
 
 class Priority(db.Model):
     __tablename__ = "priority"
