@@ -77,6 +77,10 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "admin.new_plan": ADMIN_ONLY,
     "admin.edit_plan": ADMIN_ONLY,
     "admin.plan_structure": ADMIN_ONLY,
+    "admin.archived_plans": ADMIN_ONLY,  # archiving, restoring and deleting a wrong import: admins only
+    "admin.archive_plan": ADMIN_ONLY,
+    "admin.restore_plan": ADMIN_ONLY,
+    "admin.delete_plan": ADMIN_ONLY,
     "admin.new_priority": ADMIN_ONLY,
     "admin.edit_priority": ADMIN_ONLY,
     "admin.delete_priority": ADMIN_ONLY,

@@ -43,6 +43,9 @@ class Plan(db.Model):
     inspection_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an admin archives the plan: it is kept whole but left out of every list and chooser until restored.
+    # Separate from `status`, so restoring puts back the status it had.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     priorities: Mapped[list["Priority"]] = relationship(
         back_populates="plan", order_by="Priority.position", lazy="raise", cascade="all, delete-orphan"

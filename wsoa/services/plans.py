@@ -66,7 +66,8 @@ class PlanSummary:
     actions: int
 
 
-def list_plans() -> list[PlanSummary]:
+def list_plans(*, archived: bool = False) -> list[PlanSummary]:
+    """The live plans (or, with archived, only the archived ones), newest first, with their sizes: one query."""
     priority_counts = select(Priority.plan_id, func.count(Priority.id).label("n")).group_by(Priority.plan_id).subquery()
     action_counts = (
         select(Action.plan_id, func.count(Action.id).label("n"))
@@ -78,6 +79,7 @@ def list_plans() -> list[PlanSummary]:
         select(Plan, func.coalesce(priority_counts.c.n, 0), func.coalesce(action_counts.c.n, 0))
         .outerjoin(priority_counts, priority_counts.c.plan_id == Plan.id)
         .outerjoin(action_counts, action_counts.c.plan_id == Plan.id)
+        .where(Plan.archived_at.is_not(None) if archived else Plan.archived_at.is_(None))
         .order_by(Plan.created_at.desc(), Plan.id.desc())
     )
     return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]

@@ -306,15 +306,20 @@ def _same_label(a: str, b: str) -> bool:
 
 
 def plan_for_period(period_label: str, plan_id: int | None = None) -> int:
-    """The plan a report of `period_label` is for: the one given, else the only plan with such a period."""
+    """The plan a report of `period_label` is for: the one given, else the only live plan with such a period."""
     if plan_id is not None:
         if db.session.get(Plan, plan_id) is None:
             raise ReportProblem(f"There is no plan {plan_id}")
         return plan_id
+    # An archived plan is left out of the choice; it can still be named with --plan.
     plans = sorted(
         {
             owner
-            for owner, label in db.session.execute(select(ReviewPeriod.plan_id, ReviewPeriod.label))
+            for owner, label in db.session.execute(
+                select(ReviewPeriod.plan_id, ReviewPeriod.label)
+                .join(Plan, Plan.id == ReviewPeriod.plan_id)
+                .where(Plan.archived_at.is_(None))
+            )
             if _same_label(label, period_label)
         }
     )

@@ -270,6 +270,7 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
             .where(
                 Action.retired_at.is_(None),
                 Plan.status != "closed",
+                Plan.archived_at.is_(None),
                 Action.id.in_(select(ActionLead.action_id).where(ActionLead.role_id.in_(role_ids))),
             )
             .order_by(Plan.id, Priority.position, Priority.number, Action.position, Action.id)

@@ -5,10 +5,11 @@ from typing import TypeVar
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from wsoa.domain.plan_removal import WHAT_COUNTS
 from wsoa.extensions import db
 from wsoa.forms.admin import ActionForm, OutcomeForm, PlanForm, PriorityForm, RoleForm, add_error
 from wsoa.permissions import requires
-from wsoa.services import structure
+from wsoa.services import plan_archive, structure
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -74,6 +75,62 @@ def plan_structure(plan_id: int):
     """The plan's details and its priorities, to add, change, reorder or delete."""
     page = _found(structure.plan_structure(plan_id))
     return render_template("admin/plan_structure.html", page=page, plan=page.plan)
+
+
+@bp.route("/plans/archived")
+@requires("edit_structure")
+def archived_plans():
+    """The archived plans: kept whole, left out of every list, each restorable (or deletable if a wrong import)."""
+    return render_template("admin/archived_plans.html", plans=plan_archive.archived_plans())
+
+
+@bp.route("/plans/<int:plan_id>/archive", methods=["GET", "POST"])
+@requires("edit_structure")
+def archive_plan(plan_id: int):
+    """Archive a plan, after asking: it is kept but left out of the lists until restored."""
+    plan = _found(structure.get_plan(plan_id))
+    if request.method == "POST":
+        archived = plan_archive.archive_plan(plan, user_id=current_user.id)
+        db.session.commit()
+        flash(
+            f"Plan {plan.title} {'archived' if archived else 'was already archived'}. "
+            "It is kept and can be restored from the archived plans.",
+            "success",
+        )
+        return redirect(url_for("admin.archived_plans"))
+    return render_template("admin/confirm_archive_plan.html", plan=plan)
+
+
+@bp.route("/plans/<int:plan_id>/restore", methods=["POST"])
+@requires("edit_structure")
+def restore_plan(plan_id: int):
+    """Bring an archived plan back into the lists."""
+    plan = _found(structure.get_plan(plan_id))
+    restored = plan_archive.restore_plan(plan, user_id=current_user.id)
+    db.session.commit()
+    flash(f"Plan {plan.title} {'restored' if restored else 'is not archived'}.", "success")
+    return redirect(url_for("plans.overview", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+@requires("edit_structure")
+def delete_plan(plan_id: int):
+    """Delete a wrong import (a plan with nothing recorded in the app since), after saying what goes with it."""
+    plan = _found(structure.get_plan(plan_id))
+    if request.method == "POST":
+        title = plan.title
+        try:
+            plan_archive.delete_plan(plan, user_id=current_user.id)
+        except plan_archive.PlanNotDeletable:
+            # Nothing was written; the page says why, as it stands now.
+            db.session.rollback()
+            return redirect(url_for("admin.delete_plan", plan_id=plan_id))
+        db.session.commit()
+        flash(f"Plan {title} deleted. The deletion and the plan's history are kept in the audit trail.", "success")
+        return redirect(url_for("plans.index"))
+    return render_template(
+        "admin/confirm_delete_plan.html", plan=plan, removal=plan_archive.removal(plan), rule=WHAT_COUNTS
+    )
 
 
 # ----- priorities ---------------------------------------------------------------------------------------------------
