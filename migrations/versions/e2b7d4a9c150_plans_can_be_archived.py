@@ -1,7 +1,7 @@
 """plans can be archived: kept whole, left out of lists until restored
 
 Revision ID: e2b7d4a9c150
-Revises: c4a8f2e6d913
+Revises: e5b1d7c3a9f2
 Create Date: 2026-12-04 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e2b7d4a9c150'
-down_revision = 'c4a8f2e6d913'
+down_revision = 'e5b1d7c3a9f2'
 branch_labels = None
 depends_on = None
 
