@@ -9,7 +9,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from tests.services.test_notices import round_  # noqa: F401  (the same plan in its update round)
+from tests import update_round
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, Notice
 
@@ -18,6 +18,8 @@ SECRET = str(uuid.uuid4())
 API_KEY = f"wsoa_test-{SERVICE_ID}-{SECRET}"
 REMINDER_TEMPLATE = str(uuid.uuid4())
 ESCALATION_TEMPLATE = str(uuid.uuid4())
+
+round_ = update_round.round_
 
 
 class FakeNotify(BaseHTTPRequestHandler):
@@ -84,7 +86,7 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=["send-reminders", *args])
 
 
-def test_reminders_and_escalations_go_through_notify_with_their_templates(app, round_, notify):  # noqa: F811
+def test_reminders_and_escalations_go_through_notify_with_their_templates(app, round_, notify):
     result = run(app, "--today", "2021-04-16")
     assert result.exit_code == 0, result.output
     assert notify.problems == []
@@ -101,7 +103,7 @@ def test_reminders_and_escalations_go_through_notify_with_their_templates(app, r
     assert all(summary.endswith("sent by GOV.UK Notify") for summary in summaries)
 
 
-def test_a_request_notify_refuses_is_kept_and_sent_on_the_next_run(app, round_, notify):  # noqa: F811
+def test_a_request_notify_refuses_is_kept_and_sent_on_the_next_run(app, round_, notify):
     notify.refuse = True
     first = run(app, "--today", "2021-04-12")
     assert first.exit_code == 1

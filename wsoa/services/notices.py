@@ -688,3 +688,67 @@ def request_chaser(plan: Plan, period: ReviewPeriod, lead_user_id: int, *, today
         after=notice.contents,
     )
     return notice
+
+
+# --- my reminders -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MyPlanNotices:
+    plan: Plan
+    period: ReviewPeriod
+    due_by: date | None
+    occasions: list[rules.Occasion]
+    actions_led: int
+    leads_priority: bool
+
+
+@dataclass
+class MyNotices:
+    plans: list[MyPlanNotices]
+    recent: list[Notice]
+    officer: bool
+
+
+def my_notices(user: User, today: date) -> MyNotices:
+    """The active plans whose actions or priorities my roles lead, when their reminders go, and what I was sent."""
+    role_ids = [role.id for role in user.roles]
+    role_codes = [role.code for role in user.roles if role.code]
+    led: dict[int, int] = {}
+    if role_ids:
+        led = dict(
+            db.session.execute(
+                select(Action.plan_id, func.count(func.distinct(Action.id)))
+                .join(ActionLead, ActionLead.action_id == Action.id)
+                .where(ActionLead.role_id.in_(role_ids), Action.retired_at.is_(None))
+                .group_by(Action.plan_id)
+            ).all()
+        )
+    officer = user.level in ("admin", "editor")
+    preference = preference_for(user.id)
+    plans = []
+    for plan, period in db.session.execute(
+        select(Plan, ReviewPeriod)
+        .join(ReviewPeriod, ReviewPeriod.plan_id == Plan.id)
+        .where(Plan.status == "active", ReviewPeriod.is_current.is_(True))
+        .order_by(Plan.id)
+    ).all():
+        leads_priority = bool(role_codes) and any(
+            match_codes(lead_role, role_codes)
+            for lead_role in db.session.scalars(select(Priority.lead_role).where(Priority.plan_id == plan.id))
+        )
+        escalated = leads_priority or (officer and preference.escalations)
+        if plan.id not in led and not escalated:
+            continue
+        schedule = schedule_for(plan.id)
+        due_by = period_due_by(period, schedule)
+        occasions = []
+        if due_by is not None:
+            occasions = rules.reminder_occasions(schedule, due_by)
+            if (escalation := rules.escalation_occasion(schedule, due_by)) and escalated:
+                occasions.append(escalation)
+        plans.append(MyPlanNotices(plan, period, due_by, occasions, led.get(plan.id, 0), leads_priority))
+    recent = db.session.scalars(
+        select(Notice).where(Notice.recipient_id == user.id).order_by(Notice.id.desc()).limit(10)
+    ).all()
+    return MyNotices(plans=plans, recent=list(recent), officer=officer)
