@@ -170,3 +170,33 @@ def test_an_officer_can_ask_for_escalations(client, round_):
     client.post("/account/notices", data={"csrf_token": token, "how": "separate", "escalations": "y"})
     db.session.expire_all()
     assert db.session.get(NoticePreference, round_["officer"].id).escalations is True
+
+
+def build_round(leads: int, prefix: str):
+    from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_user
+    from wsoa.models import Kpi
+
+    plan = create_plan(title=f"Plan with {leads} leads")
+    priority = create_priority(plan=plan, number=1, lead_role=f"{prefix}0")
+    period = create_period(plan=plan, label="Q1")
+    period.updates_due_on = date(2021, 4, 13)
+    for n in range(leads):
+        role = create_role(code=f"{prefix}{n}")
+        for a in range(3):
+            create_action(priority=priority, ref=f"1.{n}.{a}", lead=f"{prefix}{n}", due_text="Dec 20")
+        create_user(level="lead", email=f"{prefix}{n}@council.example", name=f"Lead {n}", roles=[f"{prefix}{n}"])
+        db.session.add(Kpi(priority_id=priority.id, text=f"Measure {n}", frequency="monthly", owner_role_id=role.id))
+    db.session.commit()
+    return plan
+
+
+def test_the_chase_list_runs_the_same_queries_for_2_leads_as_for_12(client, login_as, count_queries, frozen_today):
+    login_as("editor")
+    counts = []
+    for leads, prefix in ((2, "A"), (12, "B")):
+        plan = build_round(leads, prefix)
+        with count_queries() as counted:
+            page = page_of(client.get(f"/plans/{plan.id}/chase-list"))
+        assert len(page.select("section[id^=lead-]")) == leads
+        counts.append(counted())
+    assert counts[0] == counts[1]
