@@ -205,3 +205,16 @@ def test_no_escalation_when_everyone_has_updated():
         escalation_recipients=[Recipient(7)],
     )
     assert owed == []
+
+
+@pytest.mark.parametrize(
+    ("today", "why"),
+    [
+        (date(2021, 4, 6), "updates for this review period are due in 7 days, on 13 Apr 2021"),
+        (date(2021, 4, 8), "updates for this review period are due in 5 days, on 13 Apr 2021"),  # a missed day
+        (date(2021, 4, 13), "updates for this review period are due today, 13 Apr 2021"),
+        (date(2026, 12, 4), "updates for this review period were due on 13 Apr 2021 and some of yours are still"),
+    ],
+)
+def test_a_reminder_says_why_as_things_stand_on_the_day_it_goes(today, why):
+    assert reminder_due(DEFAULT, DUE, today).why.startswith(why)

@@ -7,7 +7,7 @@ and period, so a rule that says "owed" twice on the same day still sends once.
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -135,7 +135,18 @@ def reminder_due(schedule: Schedule, due_by: date | None, today: date) -> Occasi
     if due_by is None:
         return None
     passed = [occasion for occasion in reminder_occasions(schedule, due_by) if occasion.on <= today]
-    return passed[-1] if passed else None
+    if not passed:
+        return None
+    # Sent late (the scheduler was off, or the period was opened late): say how things stand today.
+    return passed[-1] if passed[-1].on == today else replace(passed[-1], why=_why_today(due_by, today))
+
+
+def _why_today(due_by: date, today: date) -> str:
+    if today < due_by:
+        return f"updates for this review period are due in {_days((due_by - today).days)}, on {uk_date(due_by)}"
+    if today == due_by:
+        return f"updates for this review period are due today, {uk_date(due_by)}"
+    return f"updates for this review period were due on {uk_date(due_by)} and some of yours are still outstanding"
 
 
 def escalation_due(schedule: Schedule, due_by: date | None, today: date) -> Occasion | None:
