@@ -170,3 +170,40 @@ def test_kpi_owners_are_reminded_when_a_value_is_due_and_ownerless_kpis_are_name
     officer = mail.to("officer@council.example")[0].part("plain")
     assert "have a value due but no owner" in officer
     assert "Exclusions of children with an EHCP" in officer
+
+
+def test_nothing_is_lost_when_the_mail_server_is_down(app, round_, monkeypatch):
+    from tests.mail_server import free_port, smtp_server
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    down = run(app, "--today", "2021-04-12")
+    assert down.exit_code == 1
+    assert "the mail server did not accept it" in down.output
+    with smtp_server() as (mail, port):
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        up = run(app, "--today", "2021-04-12")  # the next run: the kept notice goes, once
+        assert up.exit_code == 0, up.output
+        assert [r.to for r in mail.received] == [["ann@council.example"]]
+    db.session.expire_all()
+    assert db.session.scalars(select(Notice.status)).all() == ["sent"]
+
+
+def test_a_notice_left_sending_by_a_process_that_died_is_sent_after_fifteen_minutes(app, round_, mail):
+    from datetime import date, timedelta
+
+    from wsoa.models.types import utcnow
+    from wsoa.services import notices
+
+    with app.test_request_context():
+        notices.queue(notices.notices_due(date(2021, 4, 12)))
+    notice = db.session.scalars(select(Notice)).one()
+    notice.status, notice.claimed_at = "sending", utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    run(app, "--today", "2021-04-12")
+    assert mail.received == []  # another process may still be sending it
+    notice.claimed_at = utcnow() - timedelta(minutes=16)
+    db.session.commit()
+    run(app, "--today", "2021-04-12")
+    assert [r.to for r in mail.received] == [["ann@council.example"]]
