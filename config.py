@@ -28,6 +28,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER")
+    # GOV.UK Notify sends reminders instead of SMTP when the key and both template ids are set (README: Reminders).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_REMINDER_TEMPLATE_ID = os.environ.get("NOTIFY_REMINDER_TEMPLATE_ID")
+    NOTIFY_ESCALATION_TEMPLATE_ID = os.environ.get("NOTIFY_ESCALATION_TEMPLATE_ID")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL")  # none: Notify's own API
+    # The address people use to reach the service: links in reminder emails start with it.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -50,6 +57,8 @@ class Test(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("WSOA_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = None  # tests that email links configure a fake server themselves
+    NOTIFY_API_KEY = None
+    SERVICE_URL = "http://wsoa.test"
 
 
 class Production(Config):

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import CheckConstraint, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.factories import create_action, create_plan, create_priority, create_user
+from tests.factories import create_action, create_period, create_plan, create_priority, create_user
 from wsoa.extensions import db
-from wsoa.models import Action, Kpi, Outcome, Plan, Priority, ProgressUpdate, User
+from wsoa.models import Action, Kpi, Notice, Outcome, Plan, Priority, ProgressUpdate, User
+from wsoa.models.types import utcnow
 
 # Every CHECK constraint the models declare, with a row that breaks it. A new check needs a case here.
 CHECK_CASES = {
@@ -22,6 +23,7 @@ CHECK_CASES = {
     "ck_progress_update_confidence_allowed": (ProgressUpdate, {"confidence": "purple"}),
     "ck_progress_update_source_allowed": (ProgressUpdate, {"source": "email"}),
     "ck_app_user_level_allowed": (User, {"level": "superuser"}),
+    "ck_notice_status_allowed": (Notice, {"status": "lost"}),
 }
 
 
@@ -53,6 +55,24 @@ def good_row(model, plan, priority, action) -> dict:
         return {"action_id": action.id, "rag": "green", "confidence": "amber", "source": "app"}
     if model is User:
         return {"email": "someone@example.test", "name": "Someone", "level": "viewer", "active": True}
+    if model is Notice:
+        recipient = create_user(level="lead", email="recipient@example.test")
+        period = create_period(plan=plan, label="Notice period")
+        return {
+            "recipient_id": recipient.id,
+            "plan_id": plan.id,
+            "review_period_id": period.id,
+            "occasion": "on-the-day",
+            "kind": "reminder",
+            "email": recipient.email,
+            "subject": "Please update",
+            "body_text": "Text",
+            "body_html": "<p>HTML</p>",
+            "contents": {},
+            "status": "pending",
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
     raise AssertionError(f"no good row for {model.__name__}")
 
 

@@ -53,6 +53,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "auth.healthz": PUBLIC,
     # Everyone signed in (viewers included) reads every page, downloads every report and changes their own password.
     "auth.change_password": EVERYONE_SIGNED_IN,
+    "notices.preferences": EVERYONE_SIGNED_IN,  # which reminder emails I get; a weekly digest instead
     "plans.index": EVERYONE_SIGNED_IN,
     "plans.overview": EVERYONE_SIGNED_IN,
     "plans.priority": EVERYONE_SIGNED_IN,
@@ -73,6 +74,10 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "admin.edit_action": EDITORS_AND_ADMINS,
     "kpis.new": EDITORS_AND_ADMINS,
     "kpis.edit": EDITORS_AND_ADMINS,
+    # Editors (the project officer) chase leads for updates and set when reminders go.
+    "notices.chase_list": EDITORS_AND_ADMINS,
+    "notices.send_reminder": EDITORS_AND_ADMINS,
+    "notices.settings": EDITORS_AND_ADMINS,
     # Admins only: plan structure (plans, priorities, outcomes, adding, moving and retiring actions, key roles) ...
     "admin.new_plan": ADMIN_ONLY,
     "admin.edit_plan": ADMIN_ONLY,

@@ -44,6 +44,7 @@ def register_commands(app: Flask) -> None:
     for command in (create_user_command, import_plan_command, load_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(report_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("create-user", cls=DatabaseCommand)
@@ -205,3 +206,30 @@ def report_command(
     except OSError as error:
         raise click.ClickException(f"Cannot write {output}: {error.strerror or error}") from None
     click.echo(f"Wrote the {report.cover.period_label} board report ({fmt}) for {report.cover.plan_title} to {output}")
+
+
+@click.command("send-reminders", cls=DatabaseCommand)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Send what is due on this day, YYYY-MM-DD (default: today in the UK).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; send and record nothing.")
+def send_reminders_command(today, dry_run: bool) -> None:
+    """Send every reminder, digest and escalation due today that has not been sent before (safe to run twice)."""
+    from flask import current_app
+
+    from wsoa.clock import today as uk_today
+    from wsoa.services import notices
+    from wsoa.services.delivery import NOT_CONFIGURED, delivery_from_config
+
+    delivery = delivery_from_config(current_app.config)
+    if delivery is None and not dry_run:
+        raise click.ClickException(f"{NOT_CONFIGURED}, or use --dry-run to see what would be sent.")
+    day = today.date() if today else uk_today()
+    failures = notices.send_reminders(day, delivery=delivery, dry_run=dry_run, echo=click.echo)
+    if failures:
+        raise click.ClickException(
+            f"{failures} notice{'' if failures == 1 else 's'} could not be sent; "
+            "each is kept and tried again on the next run"
+        )

@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "record_any_kpi_values": frozenset({"admin", "editor"}),  # beyond their own roles' KPIs: see can_record_kpi_values
     "edit_kpis": frozenset({"admin", "editor"}),
     "change_own_password": frozenset({"admin", "editor", "lead", "viewer"}),
+    "chase_updates": frozenset({"admin", "editor"}),  # the chase list, "Send a reminder now", reminder settings
+    "choose_own_notices": frozenset({"admin", "editor", "lead", "viewer"}),
 }
 PUBLIC = "public"
 

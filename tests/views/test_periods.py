@@ -221,3 +221,21 @@ def test_the_overview_links_admins_to_the_periods(client, login_as, plan):
     login_as("admin")
     page = page_of(client.get(f"/plans/{plan.id}"))
     assert page.select_one(f"a[href='/plans/{plan.id}/review-periods']").text == "Manage review periods"
+
+
+def test_a_period_records_when_updates_are_due_and_refuses_a_day_after_the_board(client, login_as, plan):
+    login_as("admin")
+    path = f"/plans/{plan.id}/review-periods/new"
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    data = [("csrf_token", token), ("label", "Q3 2021/22"), ("make_current", "y")]
+    data += dates("start_date", "1", "10", "2021") + dates("end_date", "31", "12", "2021")
+    data += dates("board_date", "20", "1", "2022")
+    refused = page_of(client.post(path, data=MultiDict([*data, *dates("updates_due_on", "21", "1", "2022")])))
+    assert errors_of(refused) == ["Updates due by must be the same as or before the board date"]
+    response = client.post(path, data=MultiDict([*data, *dates("updates_due_on", "13", "1", "2022")]))
+    assert response.status_code == 302
+    period = db.session.scalars(select(ReviewPeriod).where(ReviewPeriod.plan_id == plan.id)).one()
+    assert period.updates_due_on == date(2022, 1, 13)
+    edit = f"/review-periods/{period.id}/edit"
+    page = page_of(client.get(edit))
+    assert [i["value"] for i in page.select("input[name=updates_due_on]")] == ["13", "01", "2022"]

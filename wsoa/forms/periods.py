@@ -74,7 +74,18 @@ class ReviewPeriodForm(FlaskForm):
     board_date = GovDateField(
         "Board date", description="When the board reviews this period, if known. For example, 20 1 2022"
     )
+    updates_due_on = GovDateField(
+        "Updates due by",
+        description="When leads' progress updates are due; reminders count from it. Leave blank for a set number "
+        "of days before the board date (or the end), as the plan's reminder settings say. For example, 13 1 2022",
+    )
     submit = SubmitField("Save review period", widget=GovSubmitInput())
+
+    def validate_updates_due_on(self, field):
+        anchor = self.board_date.data or self.end_date.data
+        if field.data and anchor and field.data > anchor:
+            which = "board date" if self.board_date.data else "end date"
+            raise StopValidation(f"Updates due by must be the same as or before the {which}")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:

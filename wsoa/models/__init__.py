@@ -7,6 +7,7 @@ from wsoa.models.audit import AuditEvent, ImportBatch
 from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
 from wsoa.models.progress import ProgressUpdate, ReviewPeriod
+from wsoa.models.reminders import Notice, NoticePreference, ReminderSettings
 from wsoa.models.roles import Role, RoleHolder
 from wsoa.models.users import SignInFailure, User, UserSession, user_role
 
@@ -21,10 +22,13 @@ __all__ = [
     "KpiBenchmark",
     "KpiMilestone",
     "KpiValue",
+    "Notice",
+    "NoticePreference",
     "Outcome",
     "Plan",
     "Priority",
     "ProgressUpdate",
+    "ReminderSettings",
     "ReviewPeriod",
     "Role",
     "RoleHolder",

@@ -32,6 +32,8 @@ class ReviewPeriod(db.Model):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     board_date: Mapped[date | None]
+    # When leads' updates are due; None: the plan's reminder settings derive it from the board date or end.
+    updates_due_on: Mapped[date | None]
     is_current: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
 

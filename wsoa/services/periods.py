@@ -9,7 +9,7 @@ from wsoa.extensions import db
 from wsoa.models import Plan, ReviewPeriod
 from wsoa.services import audit
 
-PERIOD_FIELDS = ["label", "start_date", "end_date", "board_date", "is_current"]
+PERIOD_FIELDS = ["label", "start_date", "end_date", "board_date", "updates_due_on", "is_current"]
 
 
 class PeriodProblem(ValueError):
@@ -27,6 +27,7 @@ class PeriodValues:
     start_date: date | None
     end_date: date | None
     board_date: date | None = None
+    updates_due_on: date | None = None  # None: the plan's reminder settings derive it from the board date or end
 
 
 @dataclass
@@ -91,6 +92,7 @@ def open_period(plan: Plan, values: PeriodValues, *, make_current: bool, user_id
         start_date=values.start_date,
         end_date=values.end_date,
         board_date=values.board_date,
+        updates_due_on=values.updates_due_on,
         is_current=False,
         position=(last_position + 1) if last_position is not None else 0,
     )
@@ -113,7 +115,13 @@ def edit_period(period: ReviewPeriod, values: PeriodValues, *, user_id: int | No
     label = _check_label(period.plan_id, values.label, period_id=period.id)
     changes = audit.apply_changes(
         period,
-        {"label": label, "start_date": values.start_date, "end_date": values.end_date, "board_date": values.board_date},
+        {
+            "label": label,
+            "start_date": values.start_date,
+            "end_date": values.end_date,
+            "board_date": values.board_date,
+            "updates_due_on": values.updates_due_on,
+        },
     )
     if changes:
         db.session.flush()

@@ -4,7 +4,20 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from wsoa.views import actions, admin, audit_log, auth, imports, kpis, periods, plans, reports, updates, users
+    from wsoa.views import (
+        actions,
+        admin,
+        audit_log,
+        auth,
+        imports,
+        kpis,
+        notices,
+        periods,
+        plans,
+        reports,
+        updates,
+        users,
+    )
 
-    for module in (auth, plans, actions, admin, updates, periods, users, audit_log, kpis, imports, reports):
+    for module in (auth, plans, actions, admin, updates, periods, users, audit_log, kpis, imports, reports, notices):
         app.register_blueprint(module.bp)

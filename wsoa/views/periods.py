@@ -17,6 +17,7 @@ def _values(form: ReviewPeriodForm) -> period_service.PeriodValues:
         start_date=form.start_date.data,
         end_date=form.end_date.data,
         board_date=form.board_date.data,
+        updates_due_on=form.updates_due_on.data,
     )
 
 

@@ -1,0 +1,59 @@
+"""Reminder settings for a plan, and each person's choice of reminder emails."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from wsoa.forms import select_choices
+from wsoa.forms.periods import GovDateField
+
+
+class ReminderSettingsForm(FlaskForm):
+    updates_due_on = GovDateField(
+        "Updates due by (current review period)",
+        description="Leave blank to use the number of days before the board date below. For example, 13 4 2021",
+    )
+    due_days_before_board = IntegerField(
+        "Updates are due this many days before the board date (or the period's end, without one)",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter how many days before the board date updates are due"),
+            NumberRange(0, 366, "Days before the board date must be a whole number from 0 to 366"),
+        ],
+    )
+    days_before = StringField(
+        "Send reminders this many days before updates are due",
+        widget=GovTextInput(),
+        description="Whole numbers separated by commas, for example 7, 1. Leave blank for none.",
+    )
+    on_the_day = BooleanField("Send a reminder on the day updates are due", widget=GovCheckboxInput())
+    escalation_days_after = IntegerField(
+        "Escalate this many days after updates were due",
+        widget=GovTextInput(),
+        description="To officers who ask for escalations and to each priority's lead. Leave blank for no escalation.",
+        validators=[Optional(), NumberRange(0, 366, "Days after must be a whole number from 0 to 366")],
+    )
+    submit = SubmitField("Save reminder settings", widget=GovSubmitInput())
+
+
+class NoticePreferenceForm(FlaskForm):
+    how = RadioField(
+        "How do you want reminders about the actions you lead?",
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [("separate", "A separate email for each reminder"), ("digest", "One weekly email on Mondays")]
+        ),
+        default="separate",
+        validators=[InputRequired("Select how you want reminders")],
+        invalid_choice_message="Select how you want reminders",
+    )
+    escalations = BooleanField(
+        "Email me when leads have not updated their actions after the due date (escalations)",
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class SendReminderForm(FlaskForm):
+    """Only the CSRF token: the lead and period are in the URL."""
