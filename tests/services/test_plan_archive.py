@@ -26,6 +26,7 @@ from wsoa.models import (
     Kpi,
     KpiMilestone,
     KpiValue,
+    Notice,
     Outcome,
     Plan,
     Priority,
@@ -333,3 +334,32 @@ def test_what_deleting_removes_is_named_in_words_leaving_out_what_the_plan_has_n
         "1 review period",
         "1 progress update read from the workbook",
     ]
+
+
+def test_a_wrong_import_that_reminders_went_out_about_is_still_deleted_and_the_sending_stays_audited(database):
+    plan = small_import()
+    lead = create_user(level="lead", roles=["DCS"])
+    period = db.session.scalars(select(ReviewPeriod).where(ReviewPeriod.plan_id == plan.id)).one()
+    notice = Notice(
+        occasion="due-7",
+        kind="reminder",
+        email=lead.email,
+        subject="Updates due",
+        body_text="1.1.1",
+        body_html="<p>1.1.1</p>",
+        recipient_id=lead.id,
+        plan_id=plan.id,
+        review_period_id=period.id,
+        status="sent",
+    )
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add(AuditEvent(event="notice.sent", entity_type="notice", entity_id=notice.id, summary="Sent"))
+    db.session.commit()
+
+    plan_archive.delete_plan(plan, user_id=None)
+    db.session.commit()
+
+    assert count(Plan) == 0
+    assert count(Notice) == 0
+    assert count(AuditEvent, AuditEvent.event == "notice.sent") == 1

@@ -22,10 +22,12 @@ from wsoa.models import (
     KpiBenchmark,
     KpiMilestone,
     KpiValue,
+    Notice,
     Outcome,
     Plan,
     Priority,
     ProgressUpdate,
+    ReminderSettings,
     ReviewPeriod,
 )
 from wsoa.models.types import utcnow
@@ -56,7 +58,9 @@ PLAN_TABLES = (
     Action,
     Outcome,
     Priority,
+    Notice,
     ReviewPeriod,
+    ReminderSettings,
     Plan,
 )
 
@@ -282,5 +286,8 @@ def _delete_rows(plan_id: int) -> None:
     db.session.execute(delete(Action).where(Action.plan_id == plan_id))
     db.session.execute(delete(Outcome).where(Outcome.priority_id.in_(priority_ids)))
     db.session.execute(delete(Priority).where(Priority.plan_id == plan_id))
+    # Reminders sent about a wrong import stay in the audit trail (notice.sent); their outbox rows go with it.
+    db.session.execute(delete(Notice).where(Notice.plan_id == plan_id))
     db.session.execute(delete(ReviewPeriod).where(ReviewPeriod.plan_id == plan_id))
+    db.session.execute(delete(ReminderSettings).where(ReminderSettings.plan_id == plan_id))
     db.session.execute(delete(Plan).where(Plan.id == plan_id))
