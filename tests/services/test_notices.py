@@ -67,6 +67,16 @@ def test_a_second_run_sends_nothing_new(app, round_, mail):
     assert "sent: " not in again.output
 
 
+def test_nobody_is_reminded_about_an_archived_plan(app, round_, mail):
+    from wsoa.services.plan_archive import archive_plan
+
+    archive_plan(round_["plan"], user_id=None)
+    db.session.commit()
+    result = run(app, "--today", "2021-04-12")
+    assert result.exit_code == 0
+    assert mail.received == []
+
+
 def test_escalation_names_who_has_not_updated_to_the_officer_who_asked_and_the_priority_lead(app, round_, mail):
     run(app, "--today", "2021-04-16")  # 3 days after the updates were due
     recipients = sorted(address for r in mail.received for address in r.to)

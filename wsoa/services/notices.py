@@ -395,12 +395,12 @@ class Owed:
 
 
 def notices_due(today: date) -> list[Owed]:
-    """Every notice owed today across active plans' current periods (sent before or not)."""
+    """Every notice owed today across active, unarchived plans' current periods (sent before or not)."""
     found = []
     for plan, period in db.session.execute(
         select(Plan, ReviewPeriod)
         .join(ReviewPeriod, ReviewPeriod.plan_id == Plan.id)
-        .where(Plan.status == "active", ReviewPeriod.is_current.is_(True))
+        .where(Plan.status == "active", Plan.archived_at.is_(None), ReviewPeriod.is_current.is_(True))
         .order_by(Plan.id)
     ).all():
         facts = gather(plan, period, today)
@@ -730,7 +730,7 @@ def my_notices(user: User, today: date) -> MyNotices:
     for plan, period in db.session.execute(
         select(Plan, ReviewPeriod)
         .join(ReviewPeriod, ReviewPeriod.plan_id == Plan.id)
-        .where(Plan.status == "active", ReviewPeriod.is_current.is_(True))
+        .where(Plan.status == "active", Plan.archived_at.is_(None), ReviewPeriod.is_current.is_(True))
         .order_by(Plan.id)
     ).all():
         leads_priority = bool(role_codes) and any(
