@@ -11,9 +11,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from config import TEMPLATES_DIR
-from wsoa.formatting import number, uk_date, uk_datetime
+from wsoa.domain.wording import format_number, uk_day, uk_moment
 from wsoa.reports import rag_chart
-from wsoa.reports.assemble import BoardReport, KpiLine
+from wsoa.reports.model import BoardReport, KpiLine
 
 STANDALONE_TEMPLATE = "reports/board_report_standalone.html"
 
@@ -40,7 +40,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
     )
-    env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, number=number, css_string=css_string)
+    env.filters.update(uk_date=uk_day, uk_datetime=uk_moment, number=format_number, css_string=css_string)
     return env
 
 

@@ -18,8 +18,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.rag import rag_label
-from wsoa.reports.assemble import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine, uk_day
+from wsoa.domain.wording import uk_day
 from wsoa.reports.cells import write_text
+from wsoa.reports.model import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine
 from wsoa.reports.packaging import EPOCH, reproducible_zip, xml_text
 from wsoa.reports.plan_workbook import RAG_FILLS, RAG_FONT_COLOURS
 
