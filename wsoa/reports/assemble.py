@@ -205,6 +205,7 @@ def _summary_row(number: int | None, title: str, rows: Sequence[ActionAtPeriod])
         changes=changes,
         overdue=sum(r.overdue for r in rows),
         updates_missing=sum(needs_update(r) for r in rows),
+        previously_rated=sum(r.previous_rag is not None for r in rows),
     )
 
 
@@ -335,6 +336,7 @@ def assemble(
         completed=len(completed),
         due_next=len(due_next.actions),
         checks=checks.total,
+        compared_with=snapshot.previous.label if snapshot.previous else None,
     )
     appendix = None
     if options.include_appendix:

@@ -66,6 +66,20 @@ def kpi_chart(kpi: KpiLine) -> Markup | None:
     return _figure(report_kpi_trend_svg(kpi), f"Trend of {kpi.name}: {kpi.explanation}", f"kpi-{kpi.id}")
 
 
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def rag_bar_source(distribution: tuple[tuple[str, int], ...]) -> str:
+    """A stacked RAG bar as the SVG document matplotlib draws (for the PDF, which places it as an image)."""
+    return rag_chart.rag_bar_svg(dict(distribution))
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def kpi_chart_source(kpi: KpiLine) -> str:
+    """A KPI's trend chart as an SVG document (for the PDF)."""
+    from wsoa.reports.charts import report_kpi_trend_svg
+
+    return report_kpi_trend_svg(kpi)
+
+
 def chart_markup(report: BoardReport) -> dict[str, Markup]:
     """Every chart the report shows as inline SVG, keyed 'plan', 'priority-N' and 'kpi-ID'."""
     charts: dict[str, Markup] = {

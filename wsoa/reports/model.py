@@ -304,6 +304,7 @@ class SummaryRow:
     changes: dict[str, int]
     overdue: int
     updates_missing: int
+    previously_rated: int = 0  # actions with a RAG rating in the period compared with
 
     @property
     def total(self) -> int:
@@ -320,6 +321,20 @@ class Summary:
     completed: int
     due_next: int
     checks: int
+    compared_with: str | None = None  # the earlier period's label; None when this is the first
+
+    @property
+    def change_note(self) -> str | None:
+        """Why nothing improved or worsened, when the earlier period rated no action (so it is not read as no change)."""
+        if self.compared_with is None or self.plan.previously_rated or not self.plan.total:
+            return None
+        newly = self.plan.changes.get(Change.NEWLY_RATED.value, 0) + self.plan.changes.get(
+            Change.NEWLY_COMPLETE.value, 0
+        )
+        return (
+            f"No action had a RAG rating for {self.compared_with}, so none can show as improved or worsened: "
+            f"the {newly} rated this period are counted as newly rated or newly complete."
+        )
 
 
 @dataclass(frozen=True)
