@@ -76,6 +76,17 @@ def format_value(value: Decimal | float | int | None, unit: str | None, default:
     return text
 
 
+def excel_number_format(unit: str | None) -> str:
+    """An Excel number format that shows a value the way format_value words it, the cell keeping the number."""
+    if unit == "%":
+        return 'General"%"'
+    if unit == "rate per 10,000":
+        return 'General" per 10,000"'
+    if unit in ("days", "weeks"):
+        return f'[=1]General" {unit[:-1]}";General" {unit}"'
+    return "General"
+
+
 # ----- tidying what people type -------------------------------------------------------------------------------------
 
 
