@@ -133,5 +133,5 @@ def render_standalone(report: BoardReport) -> str:
     """The whole report as one self-contained HTML document: styles and charts inline, A4 print rules."""
     template = environment().get_template(STANDALONE_TEMPLATE)
     html = template.render(report=report, charts=chart_markup(report), standalone=True)
-    # The template's indentation between tags is a fifth of a 1,000-action document and slows WeasyPrint.
+    # The template's indentation between tags is a fifth of a 1,000-action document.
     return _BETWEEN_TAGS.sub("><", html)
