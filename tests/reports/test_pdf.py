@@ -280,3 +280,17 @@ def test_starting_the_cli_or_the_app_imports_no_typst_charts_or_word_writer():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True, timeout=120)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pdf_has_the_html_papers_sections_in_the_same_order(built):
+    report = make_report(built)
+    html = BeautifulSoup(write_report(report, "html"), "html.parser")
+    html_sections = [" ".join(h.get_text().split()) for h in html.select("#board-report h2") if h.text != "Contents"]
+    pdf = pikepdf.open(BytesIO(write_report(report, "pdf")))
+    with pdf.open_outline() as outline:
+        (plan,) = outline.root
+        pdf_sections = [item.title for item in plan.children]
+    assert pdf_sections == html_sections
+    assert pdf_sections[0] == "Summary"
+    assert pdf_sections[-1] == "Appendix B: full action list"
+    assert len(pdf_sections) == 2 + len(report.priorities) + 5, "summary, priorities, exceptions ... appendix B"

@@ -1,7 +1,8 @@
-"""The board report as HTML: the charts for it, and the standalone document the PDF and the HTML file are made from.
+"""The board report as HTML: the charts for it (also the SVG the PDF places), and the standalone HTML file.
 
 The page in the app renders templates/reports/board_report.html through Flask; the standalone document is rendered
-here with its own Jinja environment over the same templates, so the CLI and the PDF need no request.
+here with its own Jinja environment over the same templates, so the CLI needs no request. The PDF is typeset from the
+same report model by wsoa.reports.pdf.
 """
 
 import re
