@@ -294,3 +294,18 @@ def test_the_pdf_has_the_html_papers_sections_in_the_same_order(built):
     assert pdf_sections[0] == "Summary"
     assert pdf_sections[-1] == "Appendix B: full action list"
     assert len(pdf_sections) == 2 + len(report.priorities) + 5, "summary, priorities, exceptions ... appendix B"
+
+
+def test_text_extraction_finds_every_priority_title_action_ref_and_rag_word(built):
+    report = make_report(built)
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=write_report(report, "pdf"), capture_output=True, check=True)
+        .stdout.decode("utf-8")
+        .split()
+    )
+    for section in report.priorities:
+        assert f"Priority {section.number}: {section.title}" in text
+    for ref in built.actions:
+        assert re.search(rf"(?<![\d.]){re.escape(ref)}(?![\d.])", text), ref
+    for word in ("Red", "Amber", "Green", "Blue", "Not rated"):
+        assert re.search(rf"\b{word}\b", text), word
