@@ -15,7 +15,7 @@ worker_class = "gthread"
 threads = 4
 # Only a worker that stops answering gunicorn altogether is restarted after this; requests may run longer.
 timeout = 120
-# A large paper's report model, charts and PDF are not all given back to the system afterwards, so each worker is
-# replaced now and then.
+# A large paper's report model and charts are not all given back to the system afterwards (the PDF is typeset in a
+# process of its own, which is), so each worker is replaced now and then.
 max_requests = 2000
 max_requests_jitter = 200

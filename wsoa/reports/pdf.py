@@ -8,13 +8,13 @@ holds nothing else, and no package is imported, so the template cannot read any 
 """
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from config import TEMPLATES_DIR
-from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.wording import uk_day
 from wsoa.reports import rag_chart
 from wsoa.reports.model import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine
@@ -26,6 +26,8 @@ TEMPLATE = TEMPLATE_DIR / "board_report.typ"
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/liberation2")
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 PDF_STANDARD = "ua-1"
+TYPESET = Path(__file__).with_name("typeset.py")
+TYPESET_TIMEOUT = 120  # seconds; a 1,000-action paper takes a few
 
 RAG_HEADINGS = ("Red", "Amber", "Green", "Blue (complete)", "Not rated")
 CHANGE_HEADINGS = ("Improved", "Worsened", "Unchanged", "Newly complete", "Newly rated")
@@ -231,28 +233,32 @@ def chart_svgs(report: BoardReport) -> dict[str, str]:
 # ----- typesetting ------------------------------------------------------------------------------------------------
 
 
-@cache
-def _fonts():
-    import typst
-
-    return typst.Fonts(
-        include_system_fonts=False, font_paths=[d for d in FONT_DIRS if Path(d).is_dir()], include_embedded_fonts=True
-    )
+class TypesettingFailed(RuntimeError):
+    """The compiler could not make the PDF (its message says why)."""
 
 
-@fewer_garbage_collections()
 def render_pdf(report: BoardReport) -> bytes:
-    """The paper as a tagged PDF/UA-1 document. Same report, same bytes: its only date is the generation time."""
-    import typst  # imported here: only the PDF needs the compiler
+    """The paper as a tagged PDF/UA-1 document. Same report, same bytes: its only date is the generation time.
 
+    Typst runs in a process of its own (wsoa/reports/typeset.py), which gives back all the memory it takes.
+    """
     inputs = {"data": json.dumps(paper_data(report), ensure_ascii=False)}
     inputs.update({f"chart-{key}": svg for key, svg in chart_svgs(report).items()})
-    return typst.compile(
-        TEMPLATE,
-        root=TEMPLATE_DIR,
-        font_paths=_fonts(),
-        ignore_system_fonts=True,
-        sys_inputs=inputs,
-        pdf_standards=[PDF_STANDARD],
-        timestamp=(report.generated_at or EPOCH).astimezone(UTC).replace(microsecond=0),
+    stamp = (report.generated_at or EPOCH).astimezone(UTC)
+    job = {
+        "inputs": inputs,
+        "timestamp": int(stamp.timestamp()),
+        "standards": [PDF_STANDARD],
+        "font_dirs": [d for d in FONT_DIRS if Path(d).is_dir()],
+    }
+    result = subprocess.run(  # noqa: S603  (our own script, run by this Python, with no shell)
+        [sys.executable, "-I", str(TYPESET), str(TEMPLATE)],
+        input=json.dumps(job, ensure_ascii=False).encode("utf-8"),
+        capture_output=True,
+        timeout=TYPESET_TIMEOUT,
+        check=False,
     )
+    if result.returncode != 0 or not result.stdout.startswith(b"%PDF"):
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise TypesettingFailed(f"The PDF could not be typeset: {message[-1] if message else 'no reason given'}")
+    return result.stdout
