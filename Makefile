@@ -29,13 +29,13 @@ $(STATIC)/.built: node_modules/.installed frontend/app.scss frontend/app.js
 	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps frontend/app.scss $(STATIC)/app.css
 	touch $@
 
-system-deps: ## Debian packages the tests need: Chromium for browser tests, Pango for PDF, poppler for reading PDFs
+system-deps: ## Debian packages the tests need: Chromium for browser tests, Liberation fonts for the PDF, poppler for reading PDFs
 	@missing=""; \
 	for cmd in chromium pdftotext; do command -v $$cmd >/dev/null || missing=yes; done; \
-	dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null 2>&1 || missing=yes; \
+	dpkg -s fonts-liberation >/dev/null 2>&1 || missing=yes; \
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils >/dev/null; \
+	    chromium fonts-liberation poppler-utils >/dev/null; \
 	fi
 
 db-upgrade: install

@@ -1,6 +1,6 @@
 """How `gunicorn 'wsoa:create_app()'` serves the tracker; gunicorn reads this file from the directory it starts in.
 
-A board paper's PDF takes WeasyPrint seconds for a typical plan and most of a minute for a 1,000-action one
+A board paper's PDF takes under a second for a typical plan and a few seconds for a 1,000-action one
 (benchmarks/bench_reports.py). gunicorn's own defaults (one worker of the sync class, killed after 30 s) would make
 everyone else wait while one paper is written, and would kill the worker part-way through a large one. Threaded
 workers keep answering other people meanwhile, and a thread busy with a long request does not count as a stuck
@@ -15,7 +15,7 @@ worker_class = "gthread"
 threads = 4
 # Only a worker that stops answering gunicorn altogether is restarted after this; requests may run longer.
 timeout = 120
-# WeasyPrint does not give back all it takes for a large paper (a 1,000-action one leaves a worker at about 290 MB,
-# from 550 MB at its peak), so each worker is replaced now and then.
+# A large paper's report model and charts are not all given back to the system afterwards (the PDF is typeset in a
+# process of its own, which is), so each worker is replaced now and then.
 max_requests = 2000
 max_requests_jitter = 200

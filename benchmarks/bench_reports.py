@@ -4,14 +4,16 @@ Builds both plans in a temporary SQLite database (or WSOA_BENCH_DATABASE_URL): t
 importer (wsoa.services.demo.load_demo), and a plan of 1,000 actions with 8 review periods of history (8,000
 updates, with narratives, next steps, risks, revised dates, KPI values and a hand-over of a key role). Times each
 format end to end (load the records, take the snapshot, assemble, write) and prints it with its ratio to a
-baseline measured in the same run: loading the snapshot records. Also checks that the number of queries does not
-grow with the plan.
+baseline measured in the same run: loading the snapshot records; the PDF also with its ratio to the HTML paper of
+the same snapshot. Prints MET or MISSED for each target (the PDF under 0.5 s for the demo plan and 3 s for the
+1,000-action plan, medians of wall time) and checks that the number of queries does not grow with the plan.
 
     .venv/bin/python benchmarks/bench_reports.py
     BENCH_RUNS=3 BENCH_ACTIONS=2000 .venv/bin/python benchmarks/bench_reports.py
 """
 
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -51,7 +53,8 @@ PRIORITIES = 8
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PDF_RUNS = int(os.environ.get("BENCH_PDF_RUNS", "3"))
 RAGS = ("green", "amber", "green", "red", "blue", None, "green", "amber")
-TARGETS = {"html": 0.5, "pdf": 10.0}  # seconds, for the 1,000-action plan
+# Median seconds, end to end: (plan, format) -> target.
+TARGETS = {("large", "html"): 0.5, ("large", "pdf"): 3.0, ("demo", "pdf"): 0.5}
 NARRATIVE = (
     "Work continued with partners across education, health and care this period. The task and finish group met "
     "twice and agreed the next stage with the parent carer forum; the impact will be reported next quarter."
@@ -187,17 +190,30 @@ def load_demo_plan() -> int:
 
 def clear_chart_caches() -> None:
     """Forget every drawn chart, so the next report draws them all again (a cold start)."""
-    for cached in (html_writer.rag_bar, html_writer.kpi_chart, docx_writer._rag_bar_png, docx_writer._kpi_chart_png):
+    for cached in (
+        html_writer.rag_bar,
+        html_writer.kpi_chart,
+        html_writer.rag_bar_source,
+        html_writer.kpi_chart_source,
+        docx_writer._rag_bar_png,
+        docx_writer._kpi_chart_png,
+    ):
         cached.cache_clear()
 
 
 def timed(work, into: list | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one run (CPU time shows what other processes on the machine cost us)."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), time.process_time() + children_cpu()
     output = work()
     if into is not None:
         into.append(output)
-    return time.perf_counter() - wall, time.process_time() - cpu
+    return time.perf_counter() - wall, time.process_time() + children_cpu() - cpu
+
+
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (the PDF is typeset in one)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median_seconds(work, runs: int = RUNS) -> tuple[float, float]:
@@ -251,10 +267,15 @@ def bench_plan(name: str, plan_id: int) -> dict[str, float]:
         runs = RUNS if fmt != "pdf" else PDF_RUNS
         wall, cpu = median_seconds(lambda writer=writer: writer(report()), runs)
         results[fmt] = wall
+        results[f"{fmt} cpu"] = cpu
         print(
             f"  {fmt:<5} median {wall * 1000:9.1f} ms {wall / baseline:7.1f}x baseline (CPU {cpu * 1000:9.1f} ms)"
             f" | first, charts not yet drawn: {cold * 1000:9.1f} ms"
         )
+    print(
+        f"  pdf / html paper of the same snapshot: {results['pdf'] / results['html']:.1f}x wall,"
+        f" {results['pdf cpu'] / results['html cpu']:.1f}x CPU"
+    )
     lean = ReportOptions(period_id=options.period_id, include_appendix=False)
     wall, cpu = timed(lambda: render_pdf(build_report(load(), lean, generated_by="Benchmark", generated_at=at)))
     results["pdf without appendix"] = wall
@@ -280,9 +301,18 @@ def main() -> None:
         large = bench_plan(f"Large plan ({ACTIONS:,} actions x {PERIODS} periods)", large_id)
         print()
         print(f"queries: demo {demo['queries']}, large {large['queries']} (must be equal: no query per action)")
-        for fmt, target in TARGETS.items():
-            verdict = "met" if large[fmt] < target else "MISSED"
-            print(f"target {fmt.upper()} under {target} s for {ACTIONS:,} actions: {large[fmt]:.2f} s ({verdict})")
+        measured = {"demo": demo, "large": large}
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} cores: wall time above CPU time is time spent waiting")
+        for (plan, fmt), target in TARGETS.items():
+            seconds, cpu = measured[plan][fmt], measured[plan][f"{fmt} cpu"]
+            name = "the demo plan" if plan == "demo" else f"{ACTIONS:,} actions x {PERIODS} periods"
+            print(
+                f"target {fmt.upper()} under {target} s for {name}: median {seconds:.2f} s"
+                f" ({seconds / measured[plan]['html']:.1f}x its HTML paper) {'MET' if seconds < target else 'MISSED'}"
+                f" | CPU {cpu:.2f} s {'MET' if cpu < target else 'MISSED'}"
+            )
+        print("queries constant: " + ("MET" if demo["queries"] == large["queries"] else "MISSED"))
         db.session.remove()
         db.drop_all()
     os.unlink(path)

@@ -1,34 +1,13 @@
 """Jinja filters: UK dates, RAG tags, confidence, numbers, links in free text."""
 
 import re
-from datetime import date, datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request
 from markupsafe import Markup, escape
 
 from wsoa.domain.rag import rag_label, rag_meaning, rag_tag_class
 from wsoa.domain.updates import CONFIDENCE_LEVELS
-
-UK = ZoneInfo("Europe/London")
-
-
-def uk_date(value: date | datetime | None, default: str = "") -> str:
-    """31 Mar 2021 – the format users expect."""
-    if value is None:
-        return default
-    if isinstance(value, datetime):
-        value = value.astimezone(UK) if value.tzinfo else value
-        return f"{value.day} {value:%b %Y}"
-    return f"{value.day} {value:%b %Y}"
-
-
-def uk_datetime(value: datetime | None, default: str = "") -> str:
-    if value is None:
-        return default
-    local = value.astimezone(UK) if value.tzinfo else value
-    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+from wsoa.domain.wording import format_number, format_value, uk_day, uk_moment
 
 
 def rag_tag(rag: str | None) -> Markup:
@@ -76,13 +55,6 @@ def linkify(text: str | None) -> Markup:
     return Markup("").join(parts)
 
 
-def number(value: Decimal | float | int | None, default: str = "") -> str:
-    if value is None:
-        return default
-    as_float = float(value)
-    return f"{as_float:,.0f}" if as_float == int(as_float) else f"{as_float:,.2f}".rstrip("0").rstrip(".")
-
-
 def first_line(text: str | None, limit: int = 200) -> str:
     if not text:
         return ""
@@ -103,13 +75,14 @@ def this_page() -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.globals["this_page"] = this_page
     app.jinja_env.filters.update(
-        uk_date=uk_date,
-        uk_datetime=uk_datetime,
+        uk_date=uk_day,
+        uk_datetime=uk_moment,
         rag_tag=rag_tag,
         rag_label=rag_label,
         confidence_label=confidence_label,
         linkify=linkify,
-        number=number,
+        number=format_number,
+        kpi_value=format_value,
         first_line=first_line,
         escape=escape,
     )

@@ -16,15 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from wsoa.domain.timeframes import parse_timeframe
+from wsoa.domain.wording import UNITS, format_number, format_value, uk_day
 
-UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
-UNIT_LABELS = {
-    "%": "Percentage (%)",
-    "number": "Number",
-    "rate per 10,000": "Rate per 10,000",
-    "days": "Days",
-    "weeks": "Weeks",
-}
 DIRECTIONS = ("higher", "lower", "band")
 DIRECTION_LABELS = {"higher": "Higher is better", "lower": "Lower is better", "band": "Hold within a band"}
 FREQUENCIES = ("monthly", "termly", "quarterly", "annual")
@@ -124,32 +117,6 @@ def _check_year(day: date) -> None:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def uk_day(day: date | None) -> str:
-    """31 Mar 2021."""
-    return f"{day.day} {day:%b %Y}" if day else ""
-
-
-def format_number(value: Decimal | float | int | None) -> str:
-    if value is None:
-        return ""
-    as_float = float(value)
-    return f"{as_float:,.0f}" if as_float.is_integer() else f"{as_float:,.2f}".rstrip("0").rstrip(".")
-
-
-def format_value(value: Decimal | float | int | None, unit: str | None) -> str:
-    """A value with its unit, as people say it: 92%, 6.2 per 10,000, 18 weeks, 120."""
-    if value is None:
-        return ""
-    text = format_number(value)
-    if unit == "%":
-        return f"{text}%"
-    if unit == "rate per 10,000":
-        return f"{text} per 10,000"
-    if unit in ("days", "weeks"):
-        return f"{text} {unit[:-1] if float(value) == 1 else unit}"
-    return text
 
 
 # ---------------------------------------------------------------------------------------------------------------

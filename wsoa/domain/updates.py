@@ -5,6 +5,7 @@ from datetime import date
 
 from wsoa.domain.rag import Rag
 from wsoa.domain.timeframes import Timeframe, parse_timeframe
+from wsoa.domain.wording import tidy, tidy_lines
 
 NARRATIVE_LIMIT = 10_000
 
@@ -39,22 +40,6 @@ class CurrentDue:
 class Problem:
     field: str
     message: str
-
-
-def tidy(text: str | None) -> str | None:
-    """Trim a free-text answer; blank becomes None."""
-    if text is None:
-        return None
-    text = text.strip()
-    return text or None
-
-
-def tidy_lines(text: str | None) -> str | None:
-    """Evidence links, one per line: trimmed, blank lines dropped."""
-    if not text:
-        return None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return "\n".join(lines) or None
 
 
 def _same_text(a: str | None, b: str | None) -> bool:

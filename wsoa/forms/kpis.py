@@ -24,8 +24,6 @@ from wsoa.domain.kpi_values import (
     FREQUENCIES,
     FREQUENCY_LABELS,
     MAX_PERIOD_LABEL,
-    UNIT_LABELS,
-    UNITS,
     KpiDraft,
     NotANumber,
     Problem,
@@ -36,6 +34,7 @@ from wsoa.domain.kpi_values import (
     parse_number,
     resolve_value,
 )
+from wsoa.domain.wording import UNIT_LABELS, UNITS
 from wsoa.forms import select_choices
 from wsoa.forms.periods import GovDateField
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wsoa.domain.wording import UNITS
 from wsoa.extensions import db
 from wsoa.models.types import UTCDateTime, utcnow
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 KPI_DIRECTIONS = ("higher", "lower", "band")
 KPI_FREQUENCIES = ("monthly", "termly", "quarterly", "annual")
-KPI_UNITS = ("%", "number", "rate per 10,000", "days", "weeks")
+KPI_UNITS = UNITS
 Number = Numeric(14, 4)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
-from wsoa.domain.kpi_values import format_value, uk_day
+from wsoa.domain.wording import UNIT_AXIS_LABELS, format_value, uk_day
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -49,13 +49,6 @@ SIZES = {False: (7.0, 3.4), True: (4.8, 2.6)}  # inches: the KPI page, and the s
 MARGINS = {
     False: {"left": 0.1, "right": 0.98, "top": 0.94, "bottom": 0.23},
     True: {"left": 0.15, "right": 0.97, "top": 0.92, "bottom": 0.31},
-}
-UNIT_AXIS_LABELS = {
-    "%": "Percentage",
-    "number": "Number",
-    "rate per 10,000": "Rate per 10,000",
-    "days": "Days",
-    "weeks": "Weeks",
 }
 MAX_LISTED_VALUES = 12  # the description lists every value up to this many, then the first, latest and extremes
 

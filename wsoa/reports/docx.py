@@ -17,9 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from wsoa.bulk import fewer_garbage_collections
+from wsoa.domain.wording import uk_day
 from wsoa.reports import rag_chart
-from wsoa.reports.assemble import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine, uk_day
 from wsoa.reports.html import CHART_CACHE_SIZE
+from wsoa.reports.model import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine
 from wsoa.reports.packaging import EPOCH, reproducible_zip, xml_text
 
 PAGE_WIDTH = Mm(297)

@@ -1,7 +1,8 @@
-"""The board report as HTML: the charts for it, and the standalone document the PDF and the HTML file are made from.
+"""The board report as HTML: the charts for it (also the SVG the PDF places), and the standalone HTML file.
 
 The page in the app renders templates/reports/board_report.html through Flask; the standalone document is rendered
-here with its own Jinja environment over the same templates, so the CLI and the PDF need no request.
+here with its own Jinja environment over the same templates, so the CLI needs no request. The PDF is typeset from the
+same report model by wsoa.reports.pdf.
 """
 
 import re
@@ -11,9 +12,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from config import TEMPLATES_DIR
-from wsoa.formatting import number, uk_date, uk_datetime
+from wsoa.domain.wording import format_number, uk_day, uk_moment
 from wsoa.reports import rag_chart
-from wsoa.reports.assemble import BoardReport, KpiLine
+from wsoa.reports.model import BoardReport, KpiLine
 
 STANDALONE_TEMPLATE = "reports/board_report_standalone.html"
 
@@ -40,7 +41,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
     )
-    env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, number=number, css_string=css_string)
+    env.filters.update(uk_date=uk_day, uk_datetime=uk_moment, number=format_number, css_string=css_string)
     return env
 
 
@@ -64,6 +65,20 @@ def kpi_chart(kpi: KpiLine) -> Markup | None:
     from wsoa.reports.charts import report_kpi_trend_svg
 
     return _figure(report_kpi_trend_svg(kpi), f"Trend of {kpi.name}: {kpi.explanation}", f"kpi-{kpi.id}")
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def rag_bar_source(distribution: tuple[tuple[str, int], ...]) -> str:
+    """A stacked RAG bar as the SVG document matplotlib draws (for the PDF, which places it as an image)."""
+    return rag_chart.rag_bar_svg(dict(distribution))
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def kpi_chart_source(kpi: KpiLine) -> str:
+    """A KPI's trend chart as an SVG document (for the PDF)."""
+    from wsoa.reports.charts import report_kpi_trend_svg
+
+    return report_kpi_trend_svg(kpi)
 
 
 def chart_markup(report: BoardReport) -> dict[str, Markup]:
@@ -119,5 +134,5 @@ def render_standalone(report: BoardReport) -> str:
     """The whole report as one self-contained HTML document: styles and charts inline, A4 print rules."""
     template = environment().get_template(STANDALONE_TEMPLATE)
     html = template.render(report=report, charts=chart_markup(report), standalone=True)
-    # The template's indentation between tags is a fifth of a 1,000-action document and slows WeasyPrint.
+    # The template's indentation between tags is a fifth of a 1,000-action document.
     return _BETWEEN_TAGS.sub("><", html)

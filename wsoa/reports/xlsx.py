@@ -7,7 +7,7 @@ cell is written with `write_text`, so text that starts with = + - @ stays text a
 from collections.abc import Sequence
 from datetime import UTC, date
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
@@ -18,8 +18,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.rag import rag_label
-from wsoa.reports.assemble import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine, uk_day
+from wsoa.domain.wording import excel_number_format, uk_day
 from wsoa.reports.cells import write_text
+from wsoa.reports.model import CHANGE_KEYS, RAG_KEYS, ActionLine, BoardReport, KpiLine
 from wsoa.reports.packaging import EPOCH, reproducible_zip, xml_text
 from wsoa.reports.plan_workbook import RAG_FILLS, RAG_FONT_COLOURS
 
@@ -231,9 +232,9 @@ def _kpi_row(kpi: KpiLine) -> list[Any]:
     return [
         kpi.priority,
         kpi.name,
-        kpi.latest_value,
+        _measured(kpi.latest_value, kpi.unit),
         kpi.latest_on,
-        kpi.target_value,
+        _measured(kpi.target_value, kpi.unit),
         kpi.target_on,
         Rag(status_key, kpi.status_label),
         _yes(kpi.stale),
@@ -241,9 +242,24 @@ def _kpi_row(kpi: KpiLine) -> list[Any]:
     ]
 
 
+class Measured(NamedTuple):
+    """A KPI value: stored as a number, shown with its unit as every other format words it."""
+
+    value: float
+    unit: str | None
+
+
+def _measured(value: float | None, unit: str | None) -> Measured | None:
+    return None if value is None else Measured(value, unit)
+
+
 def _put(sheet: Worksheet, row: int, column: int, value: Any):
     """One cell, formula-safe, with dates as real dates and RAG as its word on its fill."""
     cell = sheet.cell(row, column)
+    if isinstance(value, Measured):
+        write_text(cell, value.value)
+        cell.number_format = excel_number_format(value.unit)
+        return cell
     if isinstance(value, Rag):
         write_text(cell, value.label)
         if value.key in RAG_FILLS:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 from wsoa import clock
 from wsoa.domain.leads import normalise_code
 from wsoa.domain.timeframes import Timeframe, parse_timeframe
+from wsoa.domain.wording import tidy_line, tidy_text
+from wsoa.domain.wording import uk_day as uk_date
 from wsoa.extensions import db
-from wsoa.formatting import uk_date
 from wsoa.models import (
     Action,
     AuditEvent,
@@ -105,22 +106,6 @@ class StaleAction(Exception):
 
 
 # ----- tidying and describing --------------------------------------------------------------------------------------
-
-
-def tidy_line(value: str | None) -> str | None:
-    """One-line text: runs of spaces become one space; blank is None."""
-    if value is None:
-        return None
-    value = " ".join(str(value).split())
-    return value or None
-
-
-def tidy_text(value: str | None) -> str | None:
-    """Several lines as typed (browsers send CRLF), without blank space at either end; blank is None."""
-    if value is None:
-        return None
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    return value or None
 
 
 def describe_due(timeframe: Timeframe) -> str:

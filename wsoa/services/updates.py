@@ -10,7 +10,8 @@ from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
 from wsoa.domain.honesty import ActionFacts, HonestyFlag, honesty_flags, needs_update
 from wsoa.domain.leads import describe_lead
 from wsoa.domain.rag import rag_label
-from wsoa.domain.updates import CurrentDue, Problem, UpdateDraft, check_update, moved_due, tidy, tidy_lines
+from wsoa.domain.updates import CurrentDue, Problem, UpdateDraft, check_update, moved_due
+from wsoa.domain.wording import tidy, tidy_lines
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Plan, Priority, ProgressUpdate, ReviewPeriod, Role, User
 from wsoa.services import audit

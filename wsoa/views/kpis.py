@@ -6,7 +6,8 @@ from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from wsoa.clock import today
-from wsoa.domain.kpi_values import UploadUnreadable, format_value, read_table, uk_day
+from wsoa.domain.kpi_values import UploadUnreadable, read_table
+from wsoa.domain.wording import format_value, uk_day
 from wsoa.extensions import db
 from wsoa.forms.kpis import KpiForm, KpiValueForm, UploadValuesForm
 from wsoa.permissions import can_record_kpi_values, requires
@@ -26,11 +27,6 @@ def may_record_kpi_values(kpi) -> bool:
 def kpi_chart(data: KpiChartData, id_prefix: str, small: bool = False) -> Markup:
     """The KPI's trend as inline SVG (title and description inside; no scripts or styles)."""
     return Markup(kpi_trend_svg(data, id_prefix=id_prefix, small=small))  # noqa: S704  (built by matplotlib, text escaped)
-
-
-@bp.app_template_filter("kpi_value")
-def kpi_value(value, unit: str | None) -> str:
-    return format_value(value, unit)
 
 
 @bp.route("/kpis/<int:kpi_id>")

@@ -24,10 +24,11 @@ def index():
 def overview(plan_id: int):
     """Each priority with its lead, RAG distribution and overdue count."""
     try:
-        overview = plan_service.plan_overview(plan_id, today())
+        as_at = today()
+        overview = plan_service.plan_overview(plan_id, as_at)
     except plan_service.NotFound:
         abort(404)
-    return render_template("plans/overview.html", overview=overview, plan=overview.plan)
+    return render_template("plans/overview.html", overview=overview, plan=overview.plan, as_at=as_at)
 
 
 @bp.route("/priorities/<int:priority_id>")
