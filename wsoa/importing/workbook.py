@@ -11,7 +11,7 @@ gives values and fills in one pass; only the parsed plan is kept.
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from itertools import chain, islice
@@ -38,6 +38,7 @@ from wsoa.importing.headers import (
     HEADER_SEARCH_ROWS,
     LONGEST_HEADING,
     HeaderRow,
+    HeadingTable,
     Synonyms,
     find_header_row,
     load_synonyms,
@@ -46,7 +47,10 @@ from wsoa.importing.headers import (
     normalise,
     period_in,
 )
+from wsoa.importing.layout import Inferred, find_table, infer_columns
+from wsoa.importing.mapping import FIELDS, NO_SHEET_MAPPING, Mapping
 from wsoa.importing.parsed import (
+    ColumnRead,
     ParsedAction,
     ParsedKpi,
     ParsedOutcome,
@@ -54,6 +58,7 @@ from wsoa.importing.parsed import (
     ParsedPriority,
     ParsedRole,
     ParsedUpdate,
+    SheetReport,
 )
 from wsoa.importing.problems import Problem, WorkbookUnreadable
 from wsoa.importing.rag import is_rating_word, rag_from_progress, rag_from_word, theme_colours
@@ -61,7 +66,18 @@ from wsoa.importing.safety import checked_archive, content_of
 
 __all__ = ["display_date", "display_text", "hides_the_day", "read_workbook"]
 
-_SHEET_PRIORITY = re.compile(r"\bpriority\s*(\d+)\b", re.IGNORECASE)
+# A sheet holding one priority's actions: "Priority 2", "Area 1", "AoW 3", "Workstream 4", "Area of weakness 5".
+_SHEET_PRIORITY = re.compile(
+    r"\b(?:priority|area(?: of (?:significant )?weakness)?|aow|asw|workstream|weakness)\s*(\d+)\b", re.IGNORECASE
+)
+# A row of a priorities list: "1" | "The quality of EHC plans", "Priority 2" | "...", "AoW 3: ..." | "...".
+_LISTED_PRIORITY = re.compile(
+    r"^(?:priority|area(?: of (?:significant )?weakness)?|aow|asw|workstream|weakness)?\s*(?P<number>\d{1,3})"
+    r"(?:\.0)?[\s:.)\-–—]*(?P<title>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+LISTED_TITLE_LENGTH = 15  # a listed priority's title is a phrase, not a code or a date
+INFERENCE_ROWS = 40  # rows under a header whose cells say what unknown columns hold
 _PRIORITY_BANNER = re.compile(r"^priority\s*(?P<number>\d+)\b[\s:.\-–—)]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL)
 _PRIORITY_NUMBER = re.compile(r"^(?:priority\s*)?(?P<number>\d+)(?:\.0)?\b[\s:.\-–—)]*(?P<title>.*)$", re.I | re.S)
 _NUMERIC_REF = re.compile(r"^\d+(?:\.\d+)*$")
@@ -85,8 +101,13 @@ TABLE_LIKE_CELLS = 3  # rows with this many cells look like a table, worth a war
 # -- the public entry point ------------------------------------------------------------------------------------------
 
 
-def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 * 1024 * 1024) -> ParsedPlan:
-    """Read an .xlsx plan; raise WorkbookUnreadable (one line) when the file is not a readable workbook."""
+def read_workbook(
+    source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 * 1024 * 1024, mapping: Mapping | None = None
+) -> ParsedPlan:
+    """Read an .xlsx plan; raise WorkbookUnreadable (one line) when the file is not a readable workbook.
+
+    `mapping` gives columns' meanings as the officer chose them: they win over headings and over what the cells say.
+    """
     content = content_of(source, max_bytes)
     # openpyxl warns about features it drops (data validation extensions, unknown parts); they do not change values.
     with fewer_garbage_collections(), checked_archive(content) as archive, warnings.catch_warnings():
@@ -97,7 +118,8 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 
             raise WorkbookUnreadable(f"it could not be opened as an Excel workbook ({_describe(error)})") from None
         try:
             palette = getattr(workbook, "_colors", None) or COLOR_INDEX
-            reader = _PlanReader(load_synonyms(), FillColours(theme_colours(workbook.loaded_theme), palette))
+            fills = FillColours(theme_colours(workbook.loaded_theme), palette)
+            reader = _PlanReader(load_synonyms(), fills, mapping or Mapping())
             for sheet in workbook.worksheets:
                 layout = sheet_layout(archive, getattr(sheet, "_worksheet_path", None))
                 reader.read_sheet(sheet.title, rows_of(sheet, layout.merges), layout)
@@ -131,6 +153,7 @@ class _Columns:
     periods: list[_PeriodColumns]  # oldest first; None-period last
     headings: dict[int, str]  # every column with a heading
     extra: dict[int, str]  # unmapped columns (and second columns of a field) → the name their cells are kept under
+    ignored: set[int] = field(default_factory=set)  # columns the mapping says to leave out
 
     def letter(self, field_name: str) -> str | None:
         column = self.fields.get(field_name)
@@ -145,7 +168,7 @@ class _Columns:
         return [
             (column, self.extra.get(column) or f"Column {get_column_letter(column + 1)}")
             for column in range(width)
-            if column in self.extra or column not in self.headings
+            if (column in self.extra or column not in self.headings) and column not in self.ignored
         ]
 
 
@@ -175,9 +198,12 @@ class _Table:
 
 
 class _PlanReader:
-    def __init__(self, synonyms: Synonyms, fills: FillColours):
+    def __init__(self, synonyms: Synonyms, fills: FillColours, mapping: Mapping):
         self.synonyms = synonyms
         self.fills = fills
+        self.mapping = mapping
+        self.sheet_mapping = NO_SHEET_MAPPING  # the mapping's entries for the sheet being read
+        self.listed_priorities: list[tuple[int, str, str, int]] = []  # (number, title, sheet, row) from a list
         self.plan = ParsedPlan()
         self.priorities: dict[int, ParsedPriority] = {}
         self.priority_by_title: dict[str, int] = {}
@@ -192,30 +218,97 @@ class _PlanReader:
     # -- sheets ---------------------------------------------------------------------------------------------------
 
     def read_sheet(self, name: str, rows: Iterator[Row], layout: SheetLayout) -> None:
-        """Read one sheet: a glossary, an action table (with what is written above it), or a cover sheet."""
+        """Read one sheet: a glossary, an action table (with what is written above it), a priorities list or a cover
+        sheet; say what it was read as, or why it was not."""
         self.sheet_order[name] = len(self.sheet_order)
+        self.sheet_mapping = self.mapping.for_sheet(name)
         head = list(islice(rows, HEADER_SEARCH_ROWS))  # the header is among the first rows; the rest streams
         cells = [row.texts() for row in head]
-        table = find_header_row(cells, self.synonyms.fields, required={"title"}, minimum=3)
+        table = find_header_row(cells, self._field_synonyms(), required={"title"}, minimum=3)
         above_table = cells if table is None else cells[: table.index + 1]  # a glossary below is met mid-table
         glossary = find_header_row(above_table, self.synonyms.glossary, required={"code"}, minimum=2)
+        inferred = None
+        if table is None and glossary is None:
+            inferred = find_table([_cells_of(row) for row in head], _fills_of(head, self.fills), self._role_codes())
+        actions, roles = len(self.plan.actions), len(self.plan.roles)
         if glossary is not None and (table is None or _matched(glossary) > _matched(table)):
             banners = {(m.first_row, m.first_column) for m in layout.merges if m.last_column > m.first_column}
             rest = chain(head[glossary.index + 1 :], rows)
             self._read_glossary(name, head[glossary.index], rest, glossary.fields, banners)
-        elif table is not None:
-            priority = self._read_above_table(name, head[: table.index])
-            self._read_table(name, head[table.index], chain(head[table.index + 1 :], rows), layout, priority)
+            self._report(name, "key-roles glossary", f"{len(self.plan.roles) - roles} key roles")
+        elif table is not None or inferred is not None:
+            if table is not None:
+                at, header, contents = table.index, head[table.index], None
+            elif inferred.header is not None:
+                at, header, contents = inferred.header, head[inferred.header], inferred
+            else:  # refs from the first row: a table with no heading row
+                at, header, contents = inferred.first_ref, Row(head[inferred.first_ref].number - 1, [], ()), inferred
+            priority = self._read_above_table(name, head[:at])
+            body = chain(head[at + 1 if contents is None or contents.header is not None else at :], rows)
+            self._read_table(name, header, body, layout, priority, contents)
+            self._report_table(name, len(self.plan.actions) - actions, len(self.plan.roles) - roles)
+        elif listed := _priorities_listed(head):
+            self.listed_priorities.extend((number, title, name, at) for number, title, at in listed)
+            first_texts = head[0].texts()
+            if len(self.sheet_order) == 1 and self.plan.title is None and head[0].number < listed[0][2]:
+                self.plan.title = head[0].text(first_texts[0][0])  # a cover sheet that also lists the priorities
+            self._report(name, "priorities list", f"{len(listed)} priorities (number and title)")
         elif len(self.sheet_order) == 1 and self.plan.title is None and head:
             self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
+            self._report(name, "cover", f"the plan's title, '{_quote(self.plan.title)}'")
         elif sum(len(row_cells) >= TABLE_LIKE_CELLS for row_cells in cells) >= TABLE_LIKE_CELLS:
             self._warn(
                 name,
                 None,
                 None,
-                f"Sheet '{name}' looks like a table but has no header row naming an action column (such as "
-                "'Actions') and two more (such as 'Ref', 'Completion Date', 'Lead'), so it was not read. "
-                "Add its headings to imports/header-synonyms.toml to read it.",
+                f"Sheet '{name}' looks like a table but was not read: no row names an action column with two "
+                "more (such as 'Ref', 'Completion date', 'Lead'), and no column holds plan refs (such as 1.1 or "
+                "1.1.1) beside action text. Choose what its columns mean in the column mapping to read it.",
+            )
+            self._offer_columns(name, head, cells)
+            self._report(name, None, "no action table found: no known headings, and no column of refs beside text")
+        elif head:
+            self._report(name, "notes", "text only, not part of the plan (nothing imported)")
+        else:
+            self._report(name, None, "the sheet is empty")
+
+    def _report(self, sheet: str, read_as: str | None, detail: str) -> None:
+        self.plan.sheets.append(SheetReport(sheet, read_as, detail))
+
+    def _report_table(self, sheet: str, actions: int, roles: int) -> None:
+        if actions:
+            detail = f"{actions} action{'s' if actions != 1 else ''}"
+        else:
+            detail = "a table was found but no row under it has both a ref or action text"
+            self._warn(
+                sheet,
+                None,
+                None,
+                f"Sheet '{sheet}' has an action table but no actions were read from it: check in the column mapping "
+                "which column holds the action text.",
+            )
+        if roles:
+            detail += f", then a key-roles glossary of {roles} roles"
+        self._report(sheet, "action table", detail)
+
+    def _field_synonyms(self) -> HeadingTable:
+        """The heading synonyms, with the mapping's headings for this sheet on top."""
+        mapped = self.sheet_mapping.by_heading
+        if not mapped:
+            return self.synonyms.fields
+        return HeadingTable(exact=self.synonyms.fields.exact | mapped)
+
+    def _role_codes(self) -> frozenset[str]:
+        return frozenset(role.code for role in self.plan.roles if role.code)
+
+    def _offer_columns(self, sheet: str, head: list[Row], cells: list) -> None:
+        """A table the reader could not place: its first wide row's columns, for the officer to say what they are."""
+        row = next(row for row, row_cells in zip(head, cells, strict=True) if len(row_cells) >= TABLE_LIKE_CELLS)
+        for column, _ in row.texts():
+            heading = row.text(column)
+            letter = get_column_letter(column + 1)
+            self.plan.columns.append(
+                ColumnRead(sheet, letter, heading, "ignore", "unread", "the sheet was not read as a table")
             )
 
     # -- glossary -------------------------------------------------------------------------------------------------
@@ -318,18 +411,54 @@ class _PlanReader:
 
     # -- the action table -----------------------------------------------------------------------------------------
 
-    def _read_table(self, sheet: str, header: Row, body: Iterator[Row], layout, priority: int | None) -> None:
+    def _read_table(
+        self, sheet: str, header: Row, body: Iterator[Row], layout, priority: int | None, inferred=None
+    ) -> None:
         """Read the action table below the header, and any further tables the sheet starts below it."""
         context = _TableContext(priority)
         next_header: Row | None = header
         while next_header is not None:
-            next_header = self._read_one_table(sheet, next_header, body, layout, context)
+            next_header = self._read_one_table(sheet, next_header, body, layout, context, inferred)
+            inferred = None  # a further table has headings of its own
 
-    def _read_one_table(self, sheet: str, header: Row, body: Iterator[Row], layout, context) -> Row | None:
+    def _read_one_table(self, sheet: str, header: Row, body: Iterator[Row], layout, context, inferred) -> Row | None:
         """Read rows until the sheet ends or a new header starts; return that header."""
         first = next(body, None)
-        headings, sub_header = self._headings(header, first)
-        columns = self._columns(sheet, header.number, headings)
+        headings, sub_header = self._headings(header, first, inferred)
+        if inferred is None:
+            sample = list(islice(body, INFERENCE_ROWS))
+            body = chain(sample, body)
+            unknown = self._unknown_columns(headings)
+            if unknown:
+                sample_rows = [first, *sample] if first is not None and not sub_header else sample
+                found = infer_columns(
+                    [_cells_of(row) for row in sample_rows],
+                    None,
+                    fills=_fills_of(sample_rows, self.fills),
+                    codes=self._role_codes(),
+                    only=unknown,
+                    headings=headings,
+                )
+                taken = self._named_fields(headings)
+                inferred_columns = {
+                    column: found[column]
+                    for column in unknown
+                    if column in found and found[column].field not in taken and found[column].field != "lead"
+                }
+            else:
+                inferred_columns = {}
+        else:
+            inferred_columns = inferred.columns
+        columns = self._columns(sheet, header.number, headings, inferred_columns)
+        if "title" not in columns.fields:
+            self._warn(
+                sheet,
+                header.number,
+                None,
+                "No column of this table was read as the action text, so its rows were not imported: choose which "
+                "column holds the actions in the column mapping.",
+            )
+            return None
         self._note_hidden_columns(sheet, header.number, columns, layout.hidden_columns)
         table = _Table(sheet, columns, columns.kept_columns(), max(columns.headings) + 1, context)
         rows = body if sub_header or first is None else chain([first], body)
@@ -343,9 +472,29 @@ class _PlanReader:
                 return None
         return None
 
-    def _headings(self, header: Row, below: Row | None) -> tuple[dict[int, str], bool]:
+    def _named_fields(self, headings: dict[int, str]) -> set[str]:
+        """The fields the table's headings (or the mapping) already name."""
+        named = set()
+        for column, heading in headings.items():
+            named.add(self.sheet_mapping.field_for(column, heading) or match_heading(heading, self.synonyms.fields))
+        return named - {None}
+
+    def _unknown_columns(self, headings: dict[int, str]) -> set[int]:
+        """Columns whose heading neither the mapping nor the synonyms name."""
+        return {
+            column
+            for column, heading in headings.items()
+            if self.sheet_mapping.field_for(column, heading) is None
+            and not match_heading(heading, self.synonyms.fields)
+        }
+
+    def _headings(self, header: Row, below: Row | None, inferred=None) -> tuple[dict[int, str], bool]:
         """Headings by column, joining a second header row ("Progress" over "Mar 21" | "Jun 21") when there is one."""
         headings = {column: header.text(column) for column, _ in header.texts()}
+        if inferred is not None:
+            for column in inferred.columns:
+                headings.setdefault(column, f"Column {get_column_letter(column + 1)}")
+            return headings, False
         if below is None or below.number != header.number + 1 or not self._is_sub_header(below, headings):
             return headings, False
         carried = None  # a heading merged (or just written once) over several sub-headed columns
@@ -358,42 +507,81 @@ class _PlanReader:
 
     def _is_sub_header(self, row: Row, headings: dict[int, str]) -> bool:
         """Short labels under the header, none under the action heading, naming periods or fields."""
-        table = self.synonyms.fields
-        title_column = next(column for column, text in headings.items() if match_heading(text, table) == "title")
+        table = self._field_synonyms()
+        title_column = next(
+            (
+                column
+                for column, text in headings.items()
+                if (self.sheet_mapping.field_for(column, text) or match_heading(text, table)) == "title"
+            ),
+            None,
+        )
         texts = row.texts()
-        if row.value(title_column) is not None or not all(isinstance(v, str) and len(v) <= 40 for _, v in texts):
+        if title_column is None or row.value(title_column) is not None:
+            return False
+        if not all(isinstance(v, str) and len(v) <= 40 for _, v in texts):
             return False
         named = [text for _, text in texts if period_in(text) or match_heading(text, table)]
         return bool(named) and (len(texts) >= 2 or period_in(named[0]) is not None)
 
-    def _columns(self, sheet: str, header_row: int, headings: dict[int, str]) -> _Columns:
+    def _columns(
+        self, sheet: str, header_row: int, headings: dict[int, str], inferred: dict[int, Inferred] | None = None
+    ) -> _Columns:
         """Map each heading to a field, a review period's progress or RAG column, or an extra field to keep."""
         fields: dict[str, int] = {}
         progress: dict[str | None, int] = {}
         rags: dict[str | None, int] = {}
         extra: dict[int, str] = {}
+        ignored: set[int] = set()
         shown: dict[str, str | None] = {}
+        reads: list[ColumnRead] = []
+        inferred = inferred or {}
         for column, heading in sorted(headings.items()):
-            field_name = match_heading(heading, self.synonyms.fields)
+            field_name, how, why = self._meaning(column, heading, inferred)
             period = self._period(period_in(heading)) if field_name in ("progress", "rag") else None
             label = heading if heading not in shown else f"{heading} (column {get_column_letter(column + 1)})"
-            if field_name == "progress" and period not in progress:
+            letter = get_column_letter(column + 1)
+            written = None if heading == f"Column {letter}" and column in inferred else heading
+            if field_name == "ignore":
+                ignored.add(column)
+                shown[label] = None
+            elif field_name == "progress" and period not in progress:
                 progress[period] = column
                 shown[label] = f"progress ({period or 'no review period'})"
                 if period is None:
-                    where = get_column_letter(column + 1)
-                    self._warn(sheet, header_row, where, f"Progress column '{heading}' names no review period.")
+                    self._warn(sheet, header_row, letter, f"Progress column '{heading}' names no review period.")
             elif field_name == "rag" and period not in rags:
                 rags[period] = column
                 shown[label] = f"RAG rating ({period})" if period else "RAG rating"
-            elif field_name and field_name not in ("progress", "rag") and field_name not in fields:
+            elif (
+                field_name in FIELDS
+                and field_name not in ("progress", "rag", "extra", "ignore")
+                and (field_name not in fields)
+            ):
                 fields[field_name] = column
                 shown[label] = field_name.replace("_", " ")
             else:
-                extra[column] = label  # a heading no synonym names, or a second column for the same field
+                if field_name not in (None, "extra"):
+                    why = f"{why}; another column is already read as {FIELDS[field_name].lower()}, so kept"
+                field_name, extra[column] = "extra", label  # a heading no synonym names, or a second column
                 shown[label] = None
+            reads.append(ColumnRead(sheet, letter, written, field_name, how, why, period))
         self.plan.column_mappings.setdefault(sheet, {}).update(shown)  # a second table on the sheet adds to it
-        return _Columns(fields, _pair_periods(progress, rags), dict(headings), extra)
+        self.plan.columns.extend(reads)
+        return _Columns(fields, _pair_periods(progress, rags), dict(headings), extra, ignored)
+
+    def _meaning(self, column: int, heading: str, inferred: dict[int, Inferred]) -> tuple[str | None, str, str]:
+        """(field, how, why): the mapping's choice, else the heading's synonym, else what the cells say."""
+        letter = get_column_letter(column + 1)
+        if chosen := self.sheet_mapping.field_for(column, heading):
+            return chosen, "mapping", "chosen in the column mapping"
+        if field_name := match_heading(heading, self.synonyms.fields):
+            return field_name, "heading", f"the heading '{_quote(heading, 40)}' names it"
+        if column in inferred:
+            return inferred[column].field, "contents", inferred[column].why
+        if heading == f"Column {letter}":
+            return None, "contents", "its cells did not say what they are; kept as an extra field"
+        return None, "heading", f"no known heading is '{_quote(heading, 40)}'; kept as an extra field"
 
     def _period(self, label: str | None) -> str | None:
         """One label per review period: "Mar 21" and "March 2021" headings are the same period, named as first seen."""
@@ -704,6 +892,9 @@ class _PlanReader:
 
     def finish(self) -> ParsedPlan:
         plan = self.plan
+        # A priorities list names the priorities; a priority's own sheet, where it names it too, has the last word.
+        for number, title, sheet, row in self.listed_priorities:
+            self._add_priority(number, title, sheet, row)
         plan.priorities = sorted(self.priorities.values(), key=lambda p: p.number)
         plan.review_periods = sorted(
             {u.period for a in plan.actions for u in a.updates if u.period} | set(self.period_labels.values()),
@@ -714,6 +905,8 @@ class _PlanReader:
         return plan
 
     def _check_outcomes(self) -> None:
+        if not self.outcomes:
+            self._derive_outcomes()
         if not self.outcomes:
             for action in self.plan.actions:
                 action.outcome = None  # the workbook has no outcome level
@@ -733,6 +926,24 @@ class _PlanReader:
                 action.sheet, action.row, self.ref_columns.get(id(action)), f"{message}; imported without an outcome."
             )
             action.outcome = None
+
+    def _derive_outcomes(self) -> None:
+        """With no outcome rows anywhere, refs three levels deep imply them: 1.2.3 belongs to outcome 1.2."""
+        derived = [action for action in self.plan.actions if action.outcome and _NUMERIC_REF.match(action.ref)]
+        if not derived:
+            return
+        for action in derived:
+            if action.outcome.split(".")[0] != str(action.priority):
+                continue  # the ref's first number is not the action's priority: no outcome can be inferred
+            if action.outcome not in self.outcomes:
+                self._add_outcome(action.outcome, action.priority, f"Outcome {action.outcome}", action.sheet, None)
+        if self.outcomes:
+            refs = sorted(self.outcomes, key=lambda ref: tuple(int(part) for part in ref.split(".")))
+            self.plan.notes.append(
+                f"The workbook has no outcome rows: {len(refs)} outcomes ({refs[0]} to {refs[-1]}) were worked out "
+                "from the actions' refs (action 1.2.3 belongs to outcome 1.2 of priority 1), each named "
+                "'Outcome' and its ref until you give it a statement."
+            )
 
 
 # -- small helpers ---------------------------------------------------------------------------------------------------
@@ -788,6 +999,35 @@ def _quote(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _cells_of(row: Row) -> dict[int, object]:
+    """A row as the layout inference reads it: each non-empty cell as the cell shows it (dates stay dates)."""
+    cells: dict[int, object] = {}
+    for column, value in row.texts():
+        cells[column] = value if isinstance(value, str | date) else row.text(column)
+    return cells
+
+
+def _fills_of(rows: list[Row], fills: FillColours):
+    return lambda index, column: fills.rating(rows[index].fill(column)) if index < len(rows) else None
+
+
+def _priorities_listed(head: list[Row]) -> list[tuple[int, str, int]]:
+    """(number, title, row) for each row of a priorities list: a number (or "Priority 2") and a title beside it."""
+    listed: list[tuple[int, str, int]] = []
+    for row in head:
+        texts = [text for column, _ in row.texts() if (text := row.text(column))]
+        if not texts or len(texts) > 3:
+            continue
+        match = _LISTED_PRIORITY.match(texts[0])
+        if not match:
+            continue
+        title = match.group("title").strip() or (texts[1] if len(texts) > 1 else "")
+        if len(title) >= LISTED_TITLE_LENGTH and not _NUMERIC_REF.match(title):
+            listed.append((int(match.group("number")), title, row.number))
+    numbers = [number for number, _, _ in listed]
+    return listed if len(listed) >= 2 and len(set(numbers)) == len(numbers) else []
+
+
 def _pair_periods(progress: dict[str | None, int], rags: dict[str | None, int]) -> list[_PeriodColumns]:
     """Pair each RAG column with the progress column of its period, or with the only progress column left."""
     unpaired = dict(progress)
@@ -805,8 +1045,9 @@ def _pair_periods(progress: dict[str | None, int], rags: dict[str | None, int]) 
 
 
 def _period_sort_key(period: str | None) -> tuple[int, date]:
-    """Dated periods oldest first, then periods whose dates cannot be read, then the column naming no period."""
+    """The column naming no period first ("Current position"), so the latest dated period's progress stays the
+    latest; then dated periods oldest first, then periods whose dates cannot be read."""
     if period is None:
-        return 2, date.max
+        return -1, date.min
     end = parse_timeframe(period).end
     return (0, end) if end else (1, date.max)

@@ -43,6 +43,9 @@ class Plan(db.Model):
     inspection_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The column mapping its last import confirmed ({"columns": [{sheet, heading or column, field}]}), used again by
+    # the next import of the same workbook so the officer need not choose again.
+    import_mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     priorities: Mapped[list["Priority"]] = relationship(
         back_populates="plan", order_by="Priority.position", lazy="raise", cascade="all, delete-orphan"
