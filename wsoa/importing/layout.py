@@ -77,7 +77,8 @@ def infer_columns(
     headings: Mapping[int, str] | None = None,
 ) -> dict[int, Inferred]:
     """Each column's meaning from its cells. `only` limits the columns judged (the rest are known already)."""
-    width = max((max(row, default=-1) for row in body), default=-1) + 1
+    # Columns under a heading count even when every cell is empty: their fills may be the ratings.
+    width = max((max(row, default=-1) for row in [*body, headings or {}]), default=-1) + 1
     stats = {
         index: _Stats.of(body, index, fills, codes)
         for index in range(width)
@@ -92,6 +93,7 @@ def infer_columns(
         title = after_ref[0]
         found[title] = Inferred("title", "the first column of long text after the refs")
         prose.remove(title)
+    leads = []
     for index, stat in sorted(stats.items()):
         if index in found or stat.count == 0 and not stat.fill_ratings:
             continue
@@ -99,11 +101,15 @@ def infer_columns(
             found[index] = Inferred("rag", stat.rag_reason())
         elif stat.is_due():
             found[index] = Inferred("due", "its cells are dates or timescales (such as Mar 21 or Spring term 2022)")
-        elif stat.is_lead(codes) and "lead" not in {f.field for f in found.values()}:
-            why = (
-                "its cells are the glossary's role codes" if stat.code_matches else "its cells are short names or codes"
-            )
-            found[index] = Inferred("lead", why)
+        elif stat.is_lead(codes):
+            leads.append(index)
+    if leads:  # the column most of whose cells are the glossary's codes, else the first column of short names
+        lead = max(leads, key=lambda index: (stats[index].code_matches / stats[index].count, -index))
+        why = "its cells are the glossary's role codes" if stats[lead].code_matches else "its cells are short names"
+        found[lead] = Inferred("lead", why)
+    dates = sorted(index for index, inferred in found.items() if inferred.field == "due")
+    for index in dates[:-1]:  # "Start date | End date": the last column of dates is when the action is due
+        found[index] = Inferred("extra", "dates before the completion date's column (a start date, say); kept")
     detail_columns = [index for index, inferred in found.items() if inferred.field in ("due", "lead", "rag")]
     for index in prose:
         heading = (headings or {}).get(index)

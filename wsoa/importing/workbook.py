@@ -10,6 +10,7 @@ gives values and fills in one pass; only the parsed plan is kept.
 
 import re
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,19 +67,22 @@ from wsoa.importing.safety import checked_archive, content_of
 
 __all__ = ["display_date", "display_text", "hides_the_day", "read_workbook"]
 
-# A sheet holding one priority's actions: "Priority 2", "Area 1", "AoW 3", "Workstream 4", "Area of weakness 5".
-_SHEET_PRIORITY = re.compile(
-    r"\b(?:priority|area(?: of (?:significant )?weakness)?|aow|asw|workstream|weakness)\s*(\d+)\b", re.IGNORECASE
+# What councils call a priority when they number it: "Priority 2", "Area 1", "Area for Improvement 4", "AoW 3"…
+_PRIORITY_WORDS = (
+    r"(?:priority|area(?:\s+(?:of\s+(?:significant\s+)?(?:weakness|concern)|for\s+(?:improvement|priority\s+action)))?"
+    r"|aow|asw|afi|workstream|work\s+stream)"
 )
+# A sheet holding one priority's actions: "Priority 2", "Area 1", "AoW 3", "Workstream 4", "Area of weakness 5".
+_SHEET_PRIORITY = re.compile(rf"\b{_PRIORITY_WORDS}\s*(\d+)\b", re.IGNORECASE)
 # A row of a priorities list: "1" | "The quality of EHC plans", "Priority 2" | "...", "AoW 3: ..." | "...".
 _LISTED_PRIORITY = re.compile(
-    r"^(?:priority|area(?: of (?:significant )?weakness)?|aow|asw|workstream|weakness)?\s*(?P<number>\d{1,3})"
-    r"(?:\.0)?[\s:.)\-–—]*(?P<title>.*)$",
-    re.IGNORECASE | re.DOTALL,
+    rf"^{_PRIORITY_WORDS}?\s*(?P<number>\d{{1,3}})(?:\.0)?[\s:.)\-–—]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL
 )
 LISTED_TITLE_LENGTH = 15  # a listed priority's title is a phrase, not a code or a date
 INFERENCE_ROWS = 40  # rows under a header whose cells say what unknown columns hold
-_PRIORITY_BANNER = re.compile(r"^priority\s*(?P<number>\d+)\b[\s:.\-–—)]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL)
+_PRIORITY_BANNER = re.compile(
+    rf"^{_PRIORITY_WORDS}\s*(?P<number>\d+)\b[\s:.\-–—)]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL
+)
 _PRIORITY_NUMBER = re.compile(r"^(?:priority\s*)?(?P<number>\d+)(?:\.0)?\b[\s:.\-–—)]*(?P<title>.*)$", re.I | re.S)
 _NUMERIC_REF = re.compile(r"^\d+(?:\.\d+)*$")
 _REF_TOKEN = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?$")
@@ -170,6 +174,24 @@ class _Columns:
             for column in range(width)
             if (column in self.extra or column not in self.headings) and column not in self.ignored
         ]
+
+
+class _Rows:
+    """A sheet's rows, streamed, with a look ahead that gives the rows back afterwards."""
+
+    def __init__(self, rows: Iterable[Row]):
+        self.rows = iter(rows)
+        self.ahead: deque[Row] = deque()
+
+    def __iter__(self) -> "_Rows":
+        return self
+
+    def __next__(self) -> Row:
+        return self.ahead.popleft() if self.ahead else next(self.rows)
+
+    def peek(self, count: int) -> list[Row]:
+        self.ahead.extend(islice(self.rows, max(count - len(self.ahead), 0)))
+        return list(islice(self.ahead, count))
 
 
 # -- the reader ------------------------------------------------------------------------------------------------------
@@ -416,6 +438,7 @@ class _PlanReader:
     ) -> None:
         """Read the action table below the header, and any further tables the sheet starts below it."""
         context = _TableContext(priority)
+        body = _Rows(body)  # one stream for every table on the sheet, so rows looked ahead at are not lost
         next_header: Row | None = header
         while next_header is not None:
             next_header = self._read_one_table(sheet, next_header, body, layout, context, inferred)
@@ -426,8 +449,7 @@ class _PlanReader:
         first = next(body, None)
         headings, sub_header = self._headings(header, first, inferred)
         if inferred is None:
-            sample = list(islice(body, INFERENCE_ROWS))
-            body = chain(sample, body)
+            sample = body.peek(INFERENCE_ROWS)
             unknown = self._unknown_columns(headings)
             if unknown:
                 sample_rows = [first, *sample] if first is not None and not sub_header else sample
