@@ -142,3 +142,22 @@ def test_headings_replaced_by_nonsense_import_into_the_same_actions(app, databas
         documents.append(json.loads(result.stdout)["actions"])
 
     assert documents[0] == documents[1]
+
+
+def test_the_cli_and_the_app_start_without_report_libraries():
+    """PDF, chart and Word libraries load when a report is made, not when `wsoa import-plan` or a worker starts."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from wsoa import create_app\n"
+        "from wsoa.cli import cli\n"
+        "from wsoa.importing.workbook import read_workbook\n"
+        "from wsoa.services import imports\n"
+        "create_app()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'matplotlib', 'docx', 'pydyf'}))\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert finished.stdout.strip() == "[]"
