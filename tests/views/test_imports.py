@@ -262,7 +262,7 @@ def test_the_preview_says_what_every_sheet_was_read_as(client, login_as):
 
     sheets = [normalise_spaces(row) for row in page.select("#sheets tbody tr")]
     assert sheets[0] == "Contents Priorities list 6 priorities (number and title)"
-    assert sheets[1] == "Priority 1 Action table 15 actions"
+    assert sheets[1] == "Priority 1 Action table 15 actions and 7 impact measures (KPIs) above the table"
     assert sheets[-1].startswith("Key roles Key-roles glossary")
 
 

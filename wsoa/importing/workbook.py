@@ -252,7 +252,7 @@ class _PlanReader:
         inferred = None
         if table is None and glossary is None:
             inferred = find_table([_cells_of(row) for row in head], _fills_of(head, self.fills), self._role_codes())
-        actions, roles = len(self.plan.actions), len(self.plan.roles)
+        actions, roles, kpis = len(self.plan.actions), len(self.plan.roles), len(self.plan.kpis)
         if glossary is not None and (table is None or _matched(glossary) > _matched(table)):
             banners = {(m.first_row, m.first_column) for m in layout.merges if m.last_column > m.first_column}
             rest = chain(head[glossary.index + 1 :], rows)
@@ -268,7 +268,8 @@ class _PlanReader:
             priority = self._read_above_table(name, head[:at])
             body = chain(head[at + 1 if contents is None or contents.header is not None else at :], rows)
             self._read_table(name, header, body, layout, priority, contents)
-            self._report_table(name, len(self.plan.actions) - actions, len(self.plan.roles) - roles)
+            found = (len(self.plan.actions) - actions, len(self.plan.roles) - roles, len(self.plan.kpis) - kpis)
+            self._report_table(name, *found)
         elif listed := _priorities_listed(head):
             self.listed_priorities.extend((number, title, name, at) for number, title, at in listed)
             first_texts = head[0].texts()
@@ -297,7 +298,7 @@ class _PlanReader:
     def _report(self, sheet: str, read_as: str | None, detail: str) -> None:
         self.plan.sheets.append(SheetReport(sheet, read_as, detail))
 
-    def _report_table(self, sheet: str, actions: int, roles: int) -> None:
+    def _report_table(self, sheet: str, actions: int, roles: int, kpis: int) -> None:
         if actions:
             detail = f"{actions} action{'s' if actions != 1 else ''}"
         else:
@@ -309,6 +310,8 @@ class _PlanReader:
                 f"Sheet '{sheet}' has an action table but no actions were read from it: check in the column mapping "
                 "which column holds the action text.",
             )
+        if kpis:
+            detail += f" and {kpis} impact measures (KPIs) above the table"
         if roles:
             detail += f", then a key-roles glossary of {roles} roles"
         self._report(sheet, "action table", detail)
