@@ -346,3 +346,35 @@ def test_a_tampered_column_meaning_is_a_message_not_an_error_page(client, login_
     assert response.status_code == 302
     follow = page_of(client.get(response.headers["Location"]))
     assert "field 'owner' is not one of" in normalise_spaces(follow)
+
+
+def test_a_refused_workbook_is_read_once_the_officer_says_what_its_columns_mean(client, login_as):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Workstream B"
+    for row in (["Task", "Person", "Date"], ["Audit files", "Head of SEN", "Jan 21"], ["Train staff", "SENCO", "Feb 21"]):
+        sheet.append(row)
+    login_as("admin")
+    page = page_of(upload(client, save(workbook), name="plan.xlsx"), 422)
+    form = remap_form(page)
+    chosen = {}
+    for row in form.select("tbody tr"):
+        heading = row.select("td")[1].get_text(strip=True)
+        chosen[row.select_one("select")["name"]] = {"Task": "title", "Person": "lead", "Date": "due"}[heading]
+
+    again = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token_from(str(form)),
+            "target": "new",
+            "columns": form.select_one("#remap-columns")["value"],
+            **chosen,
+        },
+    )
+
+    page = page_of(again)
+    assert page.select_one("h1").text.startswith("Check the import of plan.xlsx")
+    assert "Workstream B Action table 2 actions" in [normalise_spaces(row) for row in page.select("#sheets tbody tr")]
+    assert confirm_form(page) is not None

@@ -276,9 +276,6 @@ class _PlanReader:
             if len(self.sheet_order) == 1 and self.plan.title is None and head[0].number < listed[0][2]:
                 self.plan.title = head[0].text(first_texts[0][0])  # a cover sheet that also lists the priorities
             self._report(name, "priorities list", f"{len(listed)} priorities (number and title)")
-        elif len(self.sheet_order) == 1 and self.plan.title is None and head:
-            self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
-            self._report(name, "cover", f"the plan's title, '{_quote(self.plan.title)}'")
         elif sum(len(row_cells) >= TABLE_LIKE_CELLS for row_cells in cells) >= TABLE_LIKE_CELLS:
             self._warn(
                 name,
@@ -290,6 +287,9 @@ class _PlanReader:
             )
             self._offer_columns(name, head, cells)
             self._report(name, None, "no action table found: no known headings, and no column of refs beside text")
+        elif len(self.sheet_order) == 1 and self.plan.title is None and head:
+            self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
+            self._report(name, "cover", f"the plan's title, '{_quote(self.plan.title)}'")
         elif head:
             self._report(name, "notes", "text only, not part of the plan (nothing imported)")
         else:

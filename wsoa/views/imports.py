@@ -1,6 +1,7 @@
 """Importing a plan from Excel: upload, preview what would change, confirm. Nothing is written before confirm."""
 
 import json
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -130,15 +131,18 @@ def _chosen_mapping(columns_json: str, posted) -> Mapping:
         raise MappingProblem("the list of columns was damaged") from None
     if not isinstance(columns, list):
         raise MappingProblem("the list of columns was damaged")
+    if not all(isinstance(column, list) and len(column) == 3 for column in columns):
+        raise MappingProblem("the list of columns was damaged")
+    # By heading where the sheet has it once, so that a sheet the reader could not place is found by those headings
+    # next time; by letter where there is no heading or two columns share one.
+    shared = Counter((sheet, heading) for sheet, _letter, heading in columns if heading)
     entries = []
-    for index, column in enumerate(columns):
-        if not (isinstance(column, list) and len(column) == 3):
-            raise MappingProblem("the list of columns was damaged")
-        sheet, letter, _heading = column
+    for index, (sheet, letter, heading) in enumerate(columns):
         field_name = posted.get(f"field-{index}")
         if field_name is None:
             continue
-        entries.append({"sheet": sheet, "column": letter, "field": field_name})
+        key = {"heading": heading} if heading and shared[(sheet, heading)] == 1 else {"column": letter}
+        entries.append({"sheet": sheet, **key, "field": field_name})
     return Mapping.from_document({"columns": entries}, "the column meanings")
 
 
