@@ -354,7 +354,11 @@ def test_a_refused_workbook_is_read_once_the_officer_says_what_its_columns_mean(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Workstream B"
-    for row in (["Task", "Person", "Date"], ["Audit files", "Head of SEN", "Jan 21"], ["Train staff", "SENCO", "Feb 21"]):
+    for row in (
+        ["Task", "Person", "Date"],
+        ["Audit files", "Head of SEN", "Jan 21"],
+        ["Train staff", "SENCO", "Feb 21"],
+    ):
         sheet.append(row)
     login_as("admin")
     page = page_of(upload(client, save(workbook), name="plan.xlsx"), 422)
