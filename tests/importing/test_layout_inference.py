@@ -171,3 +171,41 @@ def test_fill_only_ratings_under_a_nonsense_heading_are_read():
     parsed = read(workbook)
 
     assert [a.latest.rag for a in parsed.actions] == ["green", "amber", "blue"]
+
+
+def test_a_second_table_with_unknown_headings_is_read_with_its_own_heading_row():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Ref", "Action", "Lead", "Deadline", "RAG"])
+    sheet.append(["1.1", ACTION, "DCS", "Dec 21", "Green"])
+    sheet.append(["1.2", ACTION, "DCS", "Jan 22", "Amber"])
+    sheet.append([])
+    sheet.append(["Workstream two"])
+    sheet.append([None, "Blorp", "Snib", "Frumious", "Vorpal", "Tulgey"])  # the second table starts a column later
+    sheet.append([None, "2.1", "Agree a toolkit with every school and setting", "SEP", "Apr 22", "Red"])
+    sheet.append([None, "2.2", "Train every SENCO in the toolkit this year", "SEP", "Jul 22", "Blue"])
+
+    parsed = read(workbook)
+
+    assert [(a.ref, a.title[:20], a.lead, a.due_text, a.latest.rag) for a in parsed.actions] == [
+        ("1.1", ACTION[:20], "DCS", "Dec 21", "green"),
+        ("1.2", ACTION[:20], "DCS", "Jan 22", "amber"),
+        ("2.1", "Agree a toolkit with", "SEP", "Apr 22", "red"),
+        ("2.2", "Train every SENCO in", "SEP", "Jul 22", "blue"),
+    ]
+    assert not [p for p in parsed.problems if "not imported" in p.message or "without a ref" in p.message]
+    assert ("Blorp", "ref") in [(c.heading, c.field) for c in parsed.columns]
+
+
+def test_an_action_missing_its_ref_is_not_taken_for_a_heading_row():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ref", "Action", "Lead", "Deadline"])
+    sheet.append(["1.1", ACTION, "DCS", "Dec 21"])
+    sheet.append([None, "Review the offer", "DCS", "Jan 22"])
+    sheet.append(["1.3", ACTION, "DCS", "Feb 22"])
+
+    parsed = read(workbook)
+
+    assert [a.ref for a in parsed.actions] == ["1.1", "", "1.3"]

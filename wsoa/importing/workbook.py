@@ -48,7 +48,7 @@ from wsoa.importing.headers import (
     normalise,
     period_in,
 )
-from wsoa.importing.layout import Inferred, find_table, infer_columns
+from wsoa.importing.layout import Inferred, InferredTable, find_table, infer_columns
 from wsoa.importing.mapping import FIELDS, NO_SHEET_MAPPING, Mapping
 from wsoa.importing.parsed import (
     ColumnRead,
@@ -217,6 +217,8 @@ class _Table:
     kept_columns: list[tuple[int, str]]  # columns whose cells go to `extra`, up to the last heading
     width: int  # cells beyond the last heading go to `extra` as "Column X"
     context: _TableContext
+    rows: "_Rows | None" = None  # the sheet's rows still to come, to look ahead at
+    next_table: InferredTable | None = None  # a table with unknown headings found starting at the row just read
 
 
 class _PlanReader:
@@ -444,11 +446,11 @@ class _PlanReader:
         body = _Rows(body)  # one stream for every table on the sheet, so rows looked ahead at are not lost
         next_header: Row | None = header
         while next_header is not None:
-            next_header = self._read_one_table(sheet, next_header, body, layout, context, inferred)
-            inferred = None  # a further table has headings of its own
+            next_header, inferred = self._read_one_table(sheet, next_header, body, layout, context, inferred)
 
-    def _read_one_table(self, sheet: str, header: Row, body: Iterator[Row], layout, context, inferred) -> Row | None:
-        """Read rows until the sheet ends or a new header starts; return that header."""
+    def _read_one_table(self, sheet: str, header: Row, body: "_Rows", layout, context, inferred):
+        """Read rows until the sheet ends or a new header starts; return that header, and the next table's columns
+        as read from its cells when its headings are not known (else None)."""
         first = next(body, None)
         headings, sub_header = self._headings(header, first, inferred)
         if inferred is None:
@@ -483,19 +485,19 @@ class _PlanReader:
                 "No column of this table was read as the action text, so its rows were not imported: choose which "
                 "column holds the actions in the column mapping.",
             )
-            return None
+            return None, None
         self._note_hidden_columns(sheet, header.number, columns, layout.hidden_columns)
-        table = _Table(sheet, columns, columns.kept_columns(), max(columns.headings) + 1, context)
+        table = _Table(sheet, columns, columns.kept_columns(), max(columns.headings) + 1, context, body)
         rows = body if sub_header or first is None else chain([first], body)
         for row in rows:
             kind = self._read_table_row(table, row)
             if kind == "header" and row.values != header.values:
-                return row
+                return row, table.next_table
             if kind == "glossary":
                 fields = find_header_row([row.texts()], self.synonyms.glossary, required={"code"}, minimum=2).fields
                 self._read_glossary(sheet, row, body, fields, set())
-                return None
-        return None
+                return None, None
+        return None, None
 
     def _named_fields(self, headings: dict[int, str]) -> set[str]:
         """The fields the table's headings (or the mapping) already name."""
@@ -671,6 +673,9 @@ class _PlanReader:
             return None
         if self._is_header(row):
             return "header"
+        if len(texts) >= TABLE_LIKE_CELLS and (found := self._unknown_table_starts(table, row)):
+            table.next_table = found
+            return "header"
         has_details = self._has_details(table, row)
         if len(texts) <= 2 and not has_details and (banner := _PRIORITY_BANNER.match(texts[0][1])):
             self._read_priority_row(table, row, banner)
@@ -696,6 +701,21 @@ class _PlanReader:
             f"Row has text but no ref or action ('{_quote(shown)}'), so it was not imported.",
         )
         return None
+
+    def _unknown_table_starts(self, table: _Table, row: Row) -> InferredTable | None:
+        """A row of short words (no date, rating or role code among them, so not an action missing its ref) just
+        above rows of refs and actions: the heading row of a further table whose headings are not known."""
+        if table.rows is None:
+            return None
+        codes = self._role_codes()
+        for _, value in row.texts():
+            if not isinstance(value, str) or len(value) > 60 or value in codes or rag_from_word(value).rating:
+                return None
+            if self._timeframe(value).end is not None:
+                return None
+        rows = [row, *table.rows.peek(INFERENCE_ROWS)]
+        found = find_table([_cells_of(each) for each in rows], _fills_of(rows, self.fills), codes)
+        return found if found is not None and found.header == 0 else None
 
     @staticmethod
     def _has_details(table: _Table, row: Row, *, with_progress: bool = False) -> bool:
