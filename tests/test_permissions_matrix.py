@@ -105,6 +105,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     # ... imports, review periods, users and the audit trail.
     "imports.upload": ADMIN_ONLY,
     "imports.confirm": ADMIN_ONLY,
+    "imports.remap": ADMIN_ONLY,
     "periods.index": ADMIN_ONLY,
     "periods.new": ADMIN_ONLY,
     "periods.edit": ADMIN_ONLY,

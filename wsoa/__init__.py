@@ -31,10 +31,10 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     # The default SQLite database and pending uploads live in the instance folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from wsoa.extensions import csrf, db, login_manager, migrate
+    from wsoa.extensions import csrf, db, init_migrations, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(TEMPLATES_DIR.parent / "migrations"), render_as_batch=True)
+    init_migrations(app, db, directory=str(TEMPLATES_DIR.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -70,30 +70,64 @@ def create_user_command(email: str, name: str, level: str, password: str, roles:
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed plan as one JSON document on stdout.")
 @click.option("--plan", "plan_id", type=int, help="Merge into this plan (default: the plan with the same title).")
-def import_plan_command(path: Path, dry_run: bool, as_json: bool, plan_id: int | None) -> None:
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML column mapping ([[columns]] with sheet, heading or column, field); default: the plan's saved one.",
+)
+def import_plan_command(
+    path: Path, dry_run: bool, as_json: bool, plan_id: int | None, mapping_path: Path | None
+) -> None:
     """Import an .xlsx plan, or with --dry-run say what it holds."""
+    from wsoa.importing.mapping import Mapping, MappingProblem
     from wsoa.importing.problems import WorkbookUnreadable
     from wsoa.importing.workbook import read_workbook
+    from wsoa.services.imports import sheet_lines
 
     try:
         content = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from None
+    mapping = None
+    if mapping_path is not None:
+        try:
+            mapping = Mapping.from_toml(mapping_path.read_text(encoding="utf-8"), mapping_path.name)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise click.ClickException(f"Cannot read {mapping_path}: {reason}") from None
+        except MappingProblem as problem:
+            raise click.ClickException(problem.reason) from None
+    plan = _plan(plan_id)
     try:
-        parsed = read_workbook(content)
+        parsed = read_workbook(content, mapping=mapping or _saved_mapping(plan))
+        if plan is None and plan_id is None and mapping is None and not (dry_run and as_json):
+            plan = _plan_titled(parsed.title)
+            if saved := _saved_mapping(plan):
+                parsed = read_workbook(content, mapping=saved)  # the mapping its last import confirmed
     except WorkbookUnreadable as error:
         raise click.ClickException(f"{path.name}: {error}") from None
     if as_json:
         click.echo(json.dumps(parsed.to_contract_dict(), ensure_ascii=False, indent=2))
+    if not parsed.actions:
+        click.echo(f"{path.name} was not imported: no sheet holds actions that could be read.", err=True)
+        for line in sheet_lines(parsed):
+            click.echo(f"  {line}", err=True)
+        click.echo("  Give the columns' meanings with --mapping FILE (see --dry-run --json for the form).", err=True)
+        raise SystemExit(1)
     if dry_run and as_json:
         return
     report = click.echo if not as_json else (lambda text: click.echo(text, err=True))
-    result = _import(parsed, path.name, content, plan_id=plan_id, dry_run=dry_run)
+    result = _import(parsed, path.name, content, plan=plan, dry_run=dry_run)
     verb = "Would import" if dry_run else "Imported"
     report(
         f"{verb} {path.name}: {result.created_actions} actions created, {result.changed_actions} changed, "
         f"{result.new_updates} progress updates added, {len(parsed.problems)} problems"
     )
+    for line in sheet_lines(parsed):
+        report(f"  sheet {line}")
+    for note in parsed.notes:
+        report(f"  note: {note}")
     for problem in parsed.problems:
         report(
             f"  {problem.severity}: {problem.sheet} row {problem.row or '-'} column {problem.column or '-'}: "
@@ -106,19 +140,48 @@ def import_plan_command(path: Path, dry_run: bool, as_json: bool, plan_id: int |
         )
 
 
-def _import(parsed, file_name: str, content: bytes, *, plan_id: int | None, dry_run: bool, user_id=None):
+def _plan(plan_id: int | None):
     from wsoa.models import Plan
+
+    if plan_id is None:
+        return None
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise click.ClickException(f"There is no plan {plan_id}")
+    return plan
+
+
+def _plan_titled(title: str | None):
+    from wsoa.models import Plan
+
+    return db.session.scalars(select(Plan).where(Plan.title == title)).first() if title else None
+
+
+def _saved_mapping(plan):
+    from wsoa.importing.mapping import Mapping, MappingProblem
+
+    if plan is None or not plan.import_mapping:
+        return None
+    try:
+        return Mapping.from_document(plan.import_mapping)
+    except MappingProblem:
+        return None  # a mapping saved by an older version the reader no longer takes: read the headings instead
+
+
+def _import(parsed, file_name: str, content: bytes, *, plan, dry_run: bool, user_id=None):
     from wsoa.services.imports import ImportRefused, file_hash, import_parsed_plan
 
-    if plan_id is not None:
-        plan = db.session.get(Plan, plan_id)
-        if plan is None:
-            raise click.ClickException(f"There is no plan {plan_id}")
-    else:
-        plan = db.session.scalars(select(Plan).where(Plan.title == parsed.title)).first() if parsed.title else None
+    if plan is None:
+        plan = _plan_titled(parsed.title)
     try:
         result = import_parsed_plan(
-            parsed, file_name=file_name, content_hash=file_hash(content), plan=plan, dry_run=dry_run, user_id=user_id
+            parsed,
+            file_name=file_name,
+            content_hash=file_hash(content),
+            plan=plan,
+            dry_run=dry_run,
+            user_id=user_id,
+            mapping=parsed.mapping().as_document(),
         )
     except ImportRefused as refused:
         db.session.rollback()

@@ -54,3 +54,53 @@ def test_a_viewer_browses_but_sees_no_way_to_change_anything(page, server_url, p
     assert_accessible(page)
     response = page.goto(f"{server_url}/plans/import")
     assert response.status == 403
+
+
+def test_officer_corrects_a_columns_meaning_and_the_next_version_needs_no_choices(
+    page, server_url, people, assert_accessible, tmp_path
+):
+    from sqlalchemy import select
+
+    from tests.importing.corpus.build_corpus import unknown_headings
+    from wsoa.models import Action, Plan
+
+    workbook, _ = unknown_headings()
+    first = tmp_path / "send-plan.xlsx"
+    workbook.save(first)
+    sign_in(page, server_url, "admin@example.org", PASSWORD)
+    page.goto(f"{server_url}/plans/import")
+    page.get_by_label("Excel workbook (.xlsx)").set_input_files(str(first))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name=re.compile("Check the import"))).to_be_visible()
+    meaning = page.get_by_label("Meaning of column F on Priority 1")
+    expect(meaning).to_have_value("progress")  # inferred: long text naming review periods
+    assert_accessible(page)
+
+    meaning.select_option(label="Success criteria")
+    page.get_by_role("button", name="Preview again with these meanings").click()
+    expect(page.locator("main")).to_contain_text("read with the meanings you chose")
+    expect(page.get_by_label("Meaning of column F on Priority 1")).to_have_value("success_criteria")
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("5 actions added")
+
+    db.session.expire_all()
+    plan = db.session.scalar(select(Plan))
+    assert db.session.scalar(select(Action.success_criteria).where(Action.ref == "1.1.1")).startswith("In March 2020")
+
+    workbook, _ = unknown_headings()
+    workbook["Priority 1"].append(
+        ["1.2.2", "Hold a launch event for the strategy", "HoSEND", "Jun 20", "Green", "Launch held in June 2020"]
+    )
+    second = tmp_path / "send-plan-v2.xlsx"
+    workbook.save(second)
+    page.goto(f"{server_url}/plans/import")
+    page.get_by_label("Excel workbook (.xlsx)").set_input_files(str(second))
+    page.get_by_label("Import into").select_option(label=plan.title)
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.locator("main")).to_contain_text("mapping confirmed when this plan was last imported")
+    expect(page.get_by_label("Meaning of column F on Priority 1")).to_have_value("success_criteria")
+    page.get_by_role("button", name="Confirm and import").click()  # no choice made this time
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 actions added")
+
+    db.session.expire_all()
+    assert db.session.scalar(select(Action.success_criteria).where(Action.ref == "1.2.2")) == "Launch held in June 2020"

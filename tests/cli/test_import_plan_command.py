@@ -18,7 +18,18 @@ def test_dry_run_json_prints_exactly_one_document_matching_the_sample(app, datab
     result = app.test_cli_runner().invoke(args=["import-plan", str(SAMPLE), "--dry-run", "--json"])
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"plan", "priorities", "outcomes", "actions", "kpis", "roles", "problems"}
+    assert set(document) == {
+        "plan",
+        "priorities",
+        "outcomes",
+        "actions",
+        "kpis",
+        "roles",
+        "problems",
+        "sheets",
+        "notes",
+        "mapping",
+    }
     assert document["plan"]["title"] == EXPECTED["plan"]["title"]
     assert [a["ref"] for a in document["actions"]] == [a["ref"] for a in EXPECTED["actions"]]
     first = document["actions"][0]

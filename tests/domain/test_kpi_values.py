@@ -10,15 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from wsoa.domain.kpi_values import (
-    MAX_UPLOAD_ROWS,
     Benchmark,
     KpiDraft,
-    KpiRef,
     Milestone,
     NotADate,
     NotANumber,
     Problem,
-    UploadUnreadable,
     ValueDraft,
     benchmarks_text,
     check_definition,
@@ -28,10 +25,9 @@ from wsoa.domain.kpi_values import (
     parse_milestones,
     parse_number,
     parse_value_date,
-    parse_value_upload,
-    read_table,
     resolve_value,
 )
+from wsoa.importing.kpi_values import MAX_UPLOAD_ROWS, KpiRef, UploadUnreadable, parse_value_upload, read_table
 
 TODAY = date(2021, 6, 30)
 

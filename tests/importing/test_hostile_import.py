@@ -119,7 +119,13 @@ def cannot_be_stored(text: str) -> bool:
 
 def should_be_refused(parsed, file_name: str) -> bool:
     keys = [a.ref for a in parsed.actions] + [r.code or "" for r in parsed.roles] + list(parsed.review_periods)
-    stored = strings_in({k: v for k, v in asdict(parsed).items() if k not in ("column_mappings", "hidden_columns")})
+    stored = strings_in(
+        {
+            k: v
+            for k, v in asdict(parsed).items()
+            if k not in ("column_mappings", "hidden_columns", "sheets", "columns", "notes")
+        }
+    )
     return any(len(key) > KEY_TEXT_LIMIT for key in keys) or any(map(cannot_be_stored, [*stored, file_name]))
 
 

@@ -18,7 +18,7 @@ from tests.importing.workbooks import (
     xls_workbook,
     zip_bomb,
 )
-from wsoa.importing import workbook as workbook_module
+from wsoa.importing import safety as safety_module
 from wsoa.importing.problems import WorkbookUnreadable
 from wsoa.importing.workbook import read_workbook
 
@@ -166,7 +166,7 @@ def test_a_zip_bomb_is_refused_by_its_declared_sizes():
 
 def test_a_workbook_expanding_past_the_total_limit_is_refused(monkeypatch):
     content = save(flat_plan([[1, "1.1.1", "Review", "Dec 20", "DCS", None, None, None]]))
-    monkeypatch.setattr(workbook_module, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(safety_module, "MAX_UNCOMPRESSED_BYTES", 1000)
 
     assert "zip bomb" in refusal(content)
 

@@ -90,7 +90,18 @@ def test_contract_document_for_a_per_priority_sheet():
     }
     assert (contract["actions"][1]["due_date"], contract["actions"][1]["ongoing"]) == ("2020-09-30", True)
     assert contract["actions"][1]["updates"] == []
-    assert set(contract) == {"plan", "priorities", "outcomes", "actions", "kpis", "roles", "problems"}
+    assert set(contract) == {
+        "plan",
+        "priorities",
+        "outcomes",
+        "actions",
+        "kpis",
+        "roles",
+        "problems",
+        "sheets",
+        "notes",
+        "mapping",
+    }
 
 
 def test_outcomes_printed_with_another_priority_number_are_renumbered_and_reported():
@@ -476,10 +487,11 @@ def test_a_value_in_a_merged_cell_applies_to_every_row_it_spans():
     sheet.merge_cells("A4:A6")
     parsed = read(workbook)
 
+    # With no outcome rows, outcome 1.1 is worked out (from the outcome cell and the refs) rather than dropped.
     assert [(a.ref, a.lead, a.outcome) for a in parsed.actions] == [
-        ("1.1.1", "DCS", None),
-        ("1.1.2", "DCS", None),
-        ("1.1.3", None, None),
+        ("1.1.1", "DCS", "1.1"),
+        ("1.1.2", "DCS", "1.1"),
+        ("1.1.3", None, "1.1"),
     ]
 
 
@@ -637,7 +649,17 @@ def test_a_table_with_headings_nobody_listed_is_reported_not_silently_skipped():
 
     problem = next(p for p in parsed.problems if p.sheet == "Workstream B")
     assert (problem.severity, problem.row) == ("warning", None)
-    assert "header-synonyms.toml" in problem.message
+    # The fix offered is the column mapping, never a file on the server.
+    assert "column mapping" in problem.message
+    assert ".toml" not in problem.message
+    report = next(sheet for sheet in parsed.sheets if sheet.name == "Workstream B")
+    assert report.read_as is None
+    assert "no action table" in report.detail
+    assert [(c.column, c.heading) for c in parsed.columns if c.sheet == "Workstream B"] == [
+        ("A", "Task"),
+        ("B", "Person"),
+        ("C", "Date"),
+    ]
 
 
 def test_note_rows_are_reported_not_imported():

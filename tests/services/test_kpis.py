@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from tests.factories import create_outcome, create_plan, create_priority, create_role, create_user
 from wsoa.domain.kpi_status import Direction, Frequency, KpiStatus, TrajectoryPoint
-from wsoa.domain.kpi_values import Benchmark, KpiDraft, Milestone, UploadUnreadable, ValueDraft
+from wsoa.domain.kpi_values import Benchmark, KpiDraft, Milestone, ValueDraft
 from wsoa.extensions import db
+from wsoa.importing.kpi_values import UploadUnreadable
 from wsoa.models import AppendOnlyViolation, AuditEvent, Kpi, KpiMilestone, KpiValue
 from wsoa.services import kpis as kpi_service
 

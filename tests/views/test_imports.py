@@ -35,16 +35,18 @@ def test_preview_shows_what_will_change_and_writes_nothing(client, login_as):
     assert page.select_one("h1").text.startswith("Check the import of shropshire.xlsx")
     first_priority = normalise_spaces(page.select("main table")[0].select("tbody tr")[0])
     assert first_priority.endswith("15 0 0 9")  # 15 new actions, 9 with Nov 20 progress
-    problems = [normalise_spaces(row) for row in page.select("main table")[1].select("tbody tr")]
+    problems = [normalise_spaces(row) for row in page.select_one("#problems").select("tbody tr")]
     assert "Warning Priority 2 30 A Duplicate action ref 2.4.1 (rows 29 and 30): both actions are kept." in problems
-    assert "Completion Date due" in normalise_spaces(page)
+    due_row = next(row for row in page.select("main table tr") if "Completion Date" in normalise_spaces(row))
+    assert due_row.select_one("select option[selected]")["value"] == "due"
+    assert "names it" in normalise_spaces(due_row)
     assert (count(Plan), count(Action), count(ImportBatch)) == (0, 0, 0)
 
 
 def test_confirm_imports_the_previewed_file(client, login_as):
     login_as("admin")
     preview = upload(client, SAMPLE)
-    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    form = page_of(preview).select_one("form[action*='/plans/import/']:not([action$='/columns'])")
     response = client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
     assert response.status_code == 302
     assert count(Action) == 66
@@ -116,7 +118,7 @@ def upload_without_page(client):
 def test_anyone_signed_in_can_download_the_plan_as_excel(client, login_as):
     login_as("admin")
     preview = upload(client, SAMPLE)
-    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    form = page_of(preview).select_one("form[action*='/plans/import/']:not([action$='/columns'])")
     client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
     plan = db.session.scalar(select(Plan))
     response = client.get(f"/plans/{plan.id}/export.xlsx")
@@ -153,7 +155,7 @@ LONG_REF = "1" + ".2" * 200  # 401 characters, past every limit a ref column eve
 
 
 def confirm_previewed(client, preview):
-    form = page_of(preview).select_one("form[action*='/plans/import/']")
+    form = page_of(preview).select_one("form[action*='/plans/import/']:not([action$='/columns'])")
     return client.post(form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new"})
 
 
@@ -219,3 +221,164 @@ def test_a_database_refusal_at_confirm_is_a_message_on_the_upload_page_and_saves
     assert "shropshire.xlsx could not be imported: the database refused it (" in message
     assert "so nothing was imported." in message
     assert every_table_count() == rows_before
+
+
+# -- every sheet accounted for, never an empty import, the column mapping -----------------------------------------
+
+CORPUS = Path(__file__).parents[1] / "importing" / "corpus"
+
+
+def confirm_form(page):
+    return page.select_one("form[action*='/plans/import/']:not([action$='/columns'])")
+
+
+def remap_form(page):
+    return page.select_one("form[action$='/columns']")
+
+
+def choices_of(form) -> dict[str, str]:
+    """Each select's name and chosen value, as the browser would post them."""
+    return {select["name"]: select.select_one("option[selected]")["value"] for select in form.select("select")}
+
+
+def test_a_workbook_with_no_readable_table_is_refused_in_the_page_with_each_sheets_reason(client, login_as):
+    login_as("admin")
+    response = upload(client, (CORPUS / "no-readable-table.xlsx").read_bytes(), name="plan.xlsx")
+    page = page_of(response, 422)
+
+    assert page.title.text.strip().startswith("Error: ")
+    assert "plan.xlsx cannot be imported" in normalise_spaces(page.select_one(".govuk-error-summary"))
+    reasons = [normalise_spaces(item) for item in page.select(".govuk-error-summary li")]
+    assert [reason.split(":")[0] for reason in reasons] == ["Cover", "Our journey", "Budget"]
+    assert confirm_form(page) is None
+    assert "Confirm and import" not in normalise_spaces(page)
+    assert ".toml" not in normalise_spaces(page)
+    assert (count(Plan), count(Action), count(ImportBatch)) == (0, 0, 0)
+
+
+def test_the_preview_says_what_every_sheet_was_read_as(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, SAMPLE))
+
+    sheets = [normalise_spaces(row) for row in page.select("#sheets tbody tr")]
+    assert sheets[0] == "Contents Priorities list 6 priorities (number and title)"
+    assert sheets[1] == "Priority 1 Action table 15 actions and 7 impact measures (KPIs) above the table"
+    assert sheets[-1].startswith("Key roles Key-roles glossary")
+
+
+def unknown_headings_workbook(extra_row=None) -> bytes:
+    from tests.importing.corpus.build_corpus import unknown_headings
+
+    workbook, _ = unknown_headings()
+    if extra_row:
+        workbook["Priority 1"].append(extra_row)
+    return save(workbook)
+
+
+def test_the_officer_changes_a_columns_meaning_previews_again_confirms_and_the_mapping_is_kept(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, unknown_headings_workbook(), name="plan.xlsx"))
+    form = remap_form(page)
+    chosen = choices_of(form)
+    blither = next(row for row in form.select("tr") if "Blither" in normalise_spaces(row)).select_one("select")
+    assert chosen[blither["name"]] == "progress"
+    assert "naming review periods" in normalise_spaces(form)
+
+    chosen[blither["name"]] = "success_criteria"
+    again = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token_from(str(form)),
+            "target": "new",
+            "columns": form.select_one("#remap-columns")["value"],
+            **chosen,
+        },
+    )
+    page = page_of(again)
+    assert again.status_code == 200
+    assert "read with the meanings you chose" in normalise_spaces(page)
+    assert count(Plan) == 0
+
+    form = confirm_form(page)
+    mapping = form.select_one("input[name=mapping]")["value"]
+    response = client.post(
+        form["action"], data={"csrf_token": csrf_token_from(str(form)), "target": "new", "mapping": mapping}
+    )
+    assert response.status_code == 302
+    plan = db.session.scalar(select(Plan))
+    assert {"sheet": "Priority 1", "heading": "Blither", "field": "success_criteria"} in plan.import_mapping["columns"]
+    criteria = db.session.scalar(select(Action.success_criteria).where(Action.ref == "1.1.1"))
+    assert criteria.startswith("In March 2020 the board met")
+
+    # The next version, imported into the same plan: read with the saved mapping, no choice needed.
+    extra = ["1.2.2", "Hold a launch event for the strategy", "HoSEND", "Jun 20", "Green", "Launch held in June 2020"]
+    page = page_of(upload(client, unknown_headings_workbook(extra), name="plan-v2.xlsx", target=str(plan.id)))
+    assert "mapping confirmed when this plan was last imported" in normalise_spaces(page)
+    form = confirm_form(page)
+    response = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token_from(str(form)),
+            "target": str(plan.id),
+            "mapping": form.select_one("input[name=mapping]")["value"],
+        },
+    )
+    assert response.status_code == 302
+    criteria = db.session.scalar(select(Action.success_criteria).where(Action.ref == "1.2.2"))
+    assert criteria == "Launch held in June 2020"
+
+
+def test_a_tampered_column_meaning_is_a_message_not_an_error_page(client, login_as):
+    login_as("admin")
+    page = page_of(upload(client, unknown_headings_workbook(), name="plan.xlsx"))
+    form = remap_form(page)
+
+    response = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token_from(str(form)),
+            "target": "new",
+            "columns": form.select_one("#remap-columns")["value"],
+            "field-0": "owner",
+        },
+    )
+
+    assert response.status_code == 302
+    follow = page_of(client.get(response.headers["Location"]))
+    assert "field 'owner' is not one of" in normalise_spaces(follow)
+
+
+def test_a_refused_workbook_is_read_once_the_officer_says_what_its_columns_mean(client, login_as):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Workstream B"
+    for row in (
+        ["Task", "Person", "Date"],
+        ["Audit files", "Head of SEN", "Jan 21"],
+        ["Train staff", "SENCO", "Feb 21"],
+    ):
+        sheet.append(row)
+    login_as("admin")
+    page = page_of(upload(client, save(workbook), name="plan.xlsx"), 422)
+    form = remap_form(page)
+    chosen = {}
+    for row in form.select("tbody tr"):
+        heading = row.select("td")[1].get_text(strip=True)
+        chosen[row.select_one("select")["name"]] = {"Task": "title", "Person": "lead", "Date": "due"}[heading]
+
+    again = client.post(
+        form["action"],
+        data={
+            "csrf_token": csrf_token_from(str(form)),
+            "target": "new",
+            "columns": form.select_one("#remap-columns")["value"],
+            **chosen,
+        },
+    )
+
+    page = page_of(again)
+    assert page.select_one("h1").text.startswith("Check the import of plan.xlsx")
+    assert "Workstream B Action table 2 actions" in [normalise_spaces(row) for row in page.select("#sheets tbody tr")]
+    assert confirm_form(page) is not None

@@ -27,4 +27,12 @@ class UploadPlanForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     target = HiddenField()
+    mapping = HiddenField()  # the column mapping the preview used, as JSON: kept with the plan
     submit = SubmitField("Confirm and import", widget=GovSubmitInput())
+
+
+class RemapForm(FlaskForm):
+    """The preview's column meanings; the selects themselves (field-0, field-1, …) are read by the view."""
+
+    target = HiddenField()
+    columns = HiddenField()  # JSON: [[sheet, column letter, heading], …] in the order of the selects

@@ -78,6 +78,31 @@ class ParsedRole:
 
 
 @dataclass
+class SheetReport:
+    """What one sheet was read as, or why it was not read: every sheet of the workbook has one."""
+
+    name: str
+    read_as: str | None  # "action table", "priorities list", "key-roles glossary", "cover", "notes"; None: skipped
+    detail: str  # what was found on it, or why it was skipped
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "read_as": self.read_as or "skipped", "detail": self.detail}
+
+
+@dataclass
+class ColumnRead:
+    """How one column of an action table was read, for the preview's mapping and `--dry-run --json`."""
+
+    sheet: str
+    column: str  # letter
+    heading: str | None  # as written; None when the column has no heading
+    field: str  # a mapping field: see wsoa.importing.mapping.FIELDS
+    how: str  # "heading", "contents", "mapping"
+    why: str  # in words for the preview
+    period: str | None = None  # the review period a progress or RAG column is for
+
+
+@dataclass
 class ParsedPlan:
     title: str | None = None
     priorities: list[ParsedPriority] = field(default_factory=list)
@@ -90,6 +115,9 @@ class ParsedPlan:
     # sheet → {heading as written: what it was read as, or None for "kept as an extra field"}
     column_mappings: dict[str, dict[str, str | None]] = field(default_factory=dict)
     hidden_columns: dict[str, list[str]] = field(default_factory=dict)  # sheet → letters (read all the same)
+    sheets: list[SheetReport] = field(default_factory=list)  # in workbook order
+    columns: list[ColumnRead] = field(default_factory=list)  # every action table's columns, in workbook order
+    notes: list[str] = field(default_factory=list)  # how the structure was worked out, where it was not written
 
     def rag_tally(self) -> dict[str, int]:
         """Actions by their latest rating: red/amber/green/blue/none."""
@@ -128,7 +156,16 @@ class ParsedPlan:
                 for r in self.roles
             ],
             "problems": [p.as_dict() for p in self.problems],
+            "sheets": [sheet.as_dict() for sheet in self.sheets],
+            "notes": list(self.notes),
+            "mapping": self.mapping().as_document(),
         }
+
+    def mapping(self):
+        """The column mapping this read used, in the form `--mapping FILE` takes."""
+        from wsoa.importing.mapping import mapping_of
+
+        return mapping_of(self.columns)
 
 
 def _action_contract(action: ParsedAction) -> dict:

@@ -1,23 +1,19 @@
-"""Reading a council's action-plan workbook, whatever its layout, into a ParsedPlan with located problems.
+"""The plan reader: a council's action-plan workbook, whatever its layout, into a ParsedPlan with located problems.
 
 Handles one sheet per priority (banner, outcomes and impact measures above the table) and one flat sheet with
 priority and outcome columns; outcome, section and priority rows between actions; merged cells; legend rows; cover
 sheets; a key-roles glossary; progress and RAG columns for several review periods; RAG as words or as fill colour.
 
-The file is checked before openpyxl sees it (size, zip structure, zip bombs, .xls and password-protected files), then
-streamed row by row with openpyxl's read-only reader, which gives values and fills in one pass; only the parsed plan
-is kept. Read-only worksheets do not expose merged cells or hidden columns, so those come from a streamed scan of
-each sheet's XML for `<mergeCell>` and `<col hidden>` elements. Measured on the 5,000-action benchmark workbook: the
-scan costs about 7 ms in all, while opening the workbook in normal mode instead (which does expose them) peaks at
-23 MB just to load, three times the 7.6 MB peak of the whole streamed read, and grows with every cell.
+The file is checked first (`safety`), then streamed row by row with openpyxl's read-only reader (`cells`), which
+gives values and fills in one pass; only the parsed plan is kept.
 """
 
 import re
 import warnings
-import zipfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
@@ -25,14 +21,25 @@ from typing import BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 
 from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.timeframes import Timeframe, parse_timeframe
+from wsoa.importing.cells import (
+    FillColours,
+    Row,
+    SheetLayout,
+    display_date,
+    display_text,
+    hides_the_day,
+    rows_of,
+    sheet_layout,
+)
 from wsoa.importing.headers import (
     HEADER_SEARCH_ROWS,
     LONGEST_HEADING,
     HeaderRow,
+    HeadingTable,
     Synonyms,
     find_header_row,
     load_synonyms,
@@ -41,7 +48,10 @@ from wsoa.importing.headers import (
     normalise,
     period_in,
 )
+from wsoa.importing.layout import Inferred, InferredTable, find_table, infer_columns
+from wsoa.importing.mapping import FIELDS, NO_SHEET_MAPPING, Mapping
 from wsoa.importing.parsed import (
+    ColumnRead,
     ParsedAction,
     ParsedKpi,
     ParsedOutcome,
@@ -49,22 +59,30 @@ from wsoa.importing.parsed import (
     ParsedPriority,
     ParsedRole,
     ParsedUpdate,
+    SheetReport,
 )
 from wsoa.importing.problems import Problem, WorkbookUnreadable
-from wsoa.importing.rag import is_rating_word, rag_from_fill, rag_from_progress, rag_from_word, theme_colours
+from wsoa.importing.rag import is_rating_word, rag_from_progress, rag_from_word, theme_colours
+from wsoa.importing.safety import checked_archive, content_of
 
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # small parts (styles, shared strings of a tiny file) may compress very well
-MAX_ZIP_MEMBERS = 10_000
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted .xlsx is an OLE2 compound file whose directory names this stream (names are UTF-16LE).
-ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
-XML_SCAN_CHUNK = 1024 * 1024
-XML_SCAN_OVERLAP = 2048  # longer than any <mergeCell> or <col> element, so none is missed at a chunk boundary
+__all__ = ["display_date", "display_text", "hides_the_day", "read_workbook"]
 
-_SHEET_PRIORITY = re.compile(r"\bpriority\s*(\d+)\b", re.IGNORECASE)
-_PRIORITY_BANNER = re.compile(r"^priority\s*(?P<number>\d+)\b[\s:.\-–—)]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL)
+# What councils call a priority when they number it: "Priority 2", "Area 1", "Area for Improvement 4", "AoW 3"…
+_PRIORITY_WORDS = (
+    r"(?:priority|area(?:\s+(?:of\s+(?:significant\s+)?(?:weakness|concern)|for\s+(?:improvement|priority\s+action)))?"
+    r"|aow|asw|afi|workstream|work\s+stream)"
+)
+# A sheet holding one priority's actions: "Priority 2", "Area 1", "AoW 3", "Workstream 4", "Area of weakness 5".
+_SHEET_PRIORITY = re.compile(rf"\b{_PRIORITY_WORDS}\s*(\d+)\b", re.IGNORECASE)
+# A row of a priorities list: "1" | "The quality of EHC plans", "Priority 2" | "...", "AoW 3: ..." | "...".
+_LISTED_PRIORITY = re.compile(
+    rf"^{_PRIORITY_WORDS}?\s*(?P<number>\d{{1,3}})(?:\.0)?[\s:.)\-–—]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL
+)
+LISTED_TITLE_LENGTH = 15  # a listed priority's title is a phrase, not a code or a date
+INFERENCE_ROWS = 40  # rows under a header whose cells say what unknown columns hold
+_PRIORITY_BANNER = re.compile(
+    rf"^{_PRIORITY_WORDS}\s*(?P<number>\d+)\b[\s:.\-–—)]*(?P<title>.*)$", re.IGNORECASE | re.DOTALL
+)
 _PRIORITY_NUMBER = re.compile(r"^(?:priority\s*)?(?P<number>\d+)(?:\.0)?\b[\s:.\-–—)]*(?P<title>.*)$", re.I | re.S)
 _NUMERIC_REF = re.compile(r"^\d+(?:\.\d+)*$")
 _REF_TOKEN = re.compile(r"^[A-Za-z]{0,4}\d+(?:[.\-]\d+)*[A-Za-z]?$")
@@ -78,10 +96,6 @@ _LEAD_LINE = re.compile(
     r"\s*(?:[:\-–—]\s*(?P<lead>\S.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
-_ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)"')
-_COLUMN_SPEC = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
-_ATTRIBUTE = re.compile(rb'\b(\w+)="([^"]*)"')
 
 # Fields whose presence makes a row more than a heading (an outcome or section row has none of them).
 DETAIL_FIELDS = ("due", "lead", "partners", "resources", "success_criteria")
@@ -91,11 +105,16 @@ TABLE_LIKE_CELLS = 3  # rows with this many cells look like a table, worth a war
 # -- the public entry point ------------------------------------------------------------------------------------------
 
 
-def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 * 1024 * 1024) -> ParsedPlan:
-    """Read an .xlsx plan; raise WorkbookUnreadable (one line) when the file is not a readable workbook."""
-    content = _content_of(source, max_bytes)
+def read_workbook(
+    source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 * 1024 * 1024, mapping: Mapping | None = None
+) -> ParsedPlan:
+    """Read an .xlsx plan; raise WorkbookUnreadable (one line) when the file is not a readable workbook.
+
+    `mapping` gives columns' meanings as the officer chose them: they win over headings and over what the cells say.
+    """
+    content = content_of(source, max_bytes)
     # openpyxl warns about features it drops (data validation extensions, unknown parts); they do not change values.
-    with fewer_garbage_collections(), _checked_archive(content) as archive, warnings.catch_warnings():
+    with fewer_garbage_collections(), checked_archive(content) as archive, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
@@ -103,10 +122,11 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 
             raise WorkbookUnreadable(f"it could not be opened as an Excel workbook ({_describe(error)})") from None
         try:
             palette = getattr(workbook, "_colors", None) or COLOR_INDEX
-            reader = _PlanReader(load_synonyms(), _FillColours(theme_colours(workbook.loaded_theme), palette))
+            fills = FillColours(theme_colours(workbook.loaded_theme), palette)
+            reader = _PlanReader(load_synonyms(), fills, mapping or Mapping())
             for sheet in workbook.worksheets:
-                layout = _sheet_layout(archive, getattr(sheet, "_worksheet_path", None))
-                reader.read_sheet(sheet.title, _rows_of(sheet, layout.merges), layout)
+                layout = sheet_layout(archive, getattr(sheet, "_worksheet_path", None))
+                reader.read_sheet(sheet.title, rows_of(sheet, layout.merges), layout)
             return reader.finish()
         except WorkbookUnreadable:
             raise
@@ -119,340 +139,6 @@ def read_workbook(source: str | Path | bytes | BinaryIO, *, max_bytes: int = 20 
 def _describe(error: Exception) -> str:
     detail = " ".join(str(error).split())[:80]
     return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
-
-
-# -- refusing files that are not workbooks, before openpyxl sees them --------------------------------------------------
-
-
-def _content_of(source: str | Path | bytes | BinaryIO, max_bytes: int) -> bytes:
-    too_large = f"the file is larger than the {_readable_size(max_bytes)} limit"
-    try:
-        if isinstance(source, bytes | bytearray | memoryview):
-            content = bytes(source)
-        elif isinstance(source, str | Path):
-            path = Path(source)
-            if path.stat().st_size > max_bytes:
-                raise WorkbookUnreadable(too_large)
-            content = path.read_bytes()
-        else:
-            content = source.read(max_bytes + 1)
-            if not isinstance(content, bytes):
-                raise WorkbookUnreadable("the file was opened as text, not as a binary workbook")
-    except OSError as error:
-        raise WorkbookUnreadable(f"the file could not be opened ({error.strerror or type(error).__name__})") from None
-    if len(content) > max_bytes:
-        raise WorkbookUnreadable(too_large)
-    if not content:
-        raise WorkbookUnreadable("the file is empty")
-    return content
-
-
-def _readable_size(size: int) -> str:
-    return f"{size / 1024**2:.3g} MB" if size >= 1024**2 else f"{size / 1024:.3g} KB"
-
-
-def _checked_archive(content: bytes) -> zipfile.ZipFile:
-    if content.startswith(OLE2_MAGIC):
-        if ENCRYPTED_MARKER in content:
-            raise WorkbookUnreadable("the workbook is password protected: remove the password in Excel and try again")
-        raise WorkbookUnreadable("it is an old-style .xls workbook: save it as .xlsx in Excel and try again")
-    if not content.startswith(b"PK"):
-        raise WorkbookUnreadable(f"it is not an Excel workbook (.xlsx){_looks_like(content)}")
-    try:
-        archive = zipfile.ZipFile(BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise WorkbookUnreadable("the file is damaged (it is not a complete .xlsx zip archive)") from None
-    _refuse_zip_bombs(members)
-    names = {member.filename for member in members}
-    if "content.xml" in names and "mimetype" in names:
-        raise WorkbookUnreadable("it is an OpenDocument spreadsheet (.ods): save it as .xlsx and try again")
-    if "xl/workbook.bin" in names:
-        raise WorkbookUnreadable("it is a binary Excel workbook (.xlsb): save it as .xlsx and try again")
-    if "xl/workbook.xml" not in names:
-        raise WorkbookUnreadable("it is a zip file but not an Excel workbook (.xlsx)")
-    return archive
-
-
-def _refuse_zip_bombs(members: list[zipfile.ZipInfo]) -> None:
-    # zipfile stops decompressing a member at its declared size, so the declared sizes bound what reading can cost.
-    total = sum(member.file_size for member in members)
-    suspicious = any(
-        member.file_size > RATIO_CHECKED_FROM_BYTES
-        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        for member in members
-    )
-    if total > MAX_UNCOMPRESSED_BYTES or suspicious or len(members) > MAX_ZIP_MEMBERS:
-        raise WorkbookUnreadable(
-            "it expands to far more data than a plan holds (a possible zip bomb), so it was refused"
-        )
-
-
-def _looks_like(content: bytes) -> str:
-    head = content[:512].lstrip().lower()
-    if head.startswith(b"%pdf"):
-        return ": it is a PDF"
-    if head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
-        return ": it is a web page or XML file saved with a spreadsheet name"
-    if content[:512].isascii() or _is_utf8(content[:512]):
-        return ": it looks like text or CSV; open it in Excel and save it as .xlsx"
-    return ""
-
-
-def _is_utf8(sample: bytes) -> bool:
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-# -- sheet layout the streaming reader does not expose: merged cells and hidden columns ------------------------------
-
-
-@dataclass(frozen=True)
-class _Merge:
-    first_column: int  # 0-based
-    first_row: int  # 1-based Excel row
-    last_column: int
-    last_row: int
-
-
-@dataclass
-class _SheetLayout:
-    merges: list[_Merge] = field(default_factory=list)
-    hidden_columns: set[int] = field(default_factory=set)  # 0-based
-
-
-def _sheet_layout(archive: zipfile.ZipFile, sheet_path: str | None) -> _SheetLayout:
-    layout = _SheetLayout()
-    if not sheet_path:
-        return layout
-    for chunk in _xml_chunks(archive, sheet_path.lstrip("/")):
-        # Both elements are rare in a sheet's XML (column specs at the top, merges at the end): look before matching.
-        merge_cells = _MERGE_CELL.findall(chunk) if b"mergeCell" in chunk else ()
-        column_specs = _COLUMN_SPEC.findall(chunk) if b"hidden" in chunk else ()
-        for first_col, first_row, last_col, last_row in merge_cells:
-            merge = _Merge(
-                column_index_from_string(first_col.decode().upper()) - 1,
-                int(first_row),
-                column_index_from_string(last_col.decode().upper()) - 1,
-                int(last_row),
-            )
-            if (merge.first_column, merge.first_row) != (merge.last_column, merge.last_row):
-                layout.merges.append(merge)
-        for attributes in column_specs:
-            spec = dict(_ATTRIBUTE.findall(attributes))
-            if spec.get(b"hidden") in (b"1", b"true") and spec.get(b"min", b"").isdigit():
-                first, last = int(spec[b"min"]), int(spec.get(b"max", spec[b"min"]))
-                # "Hide everything to the right" spans 16,384 columns; no plan's table is that wide.
-                layout.hidden_columns.update(range(first - 1, min(last, first + 200)))
-    layout.merges = sorted(set(layout.merges), key=lambda m: (m.first_row, m.first_column))
-    return layout
-
-
-def _xml_chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
-    """The part in overlapping chunks, so memory stays flat however large the sheet is."""
-    try:
-        stream = archive.open(name)
-    except KeyError:
-        return
-    with stream:
-        tail = b""
-        while chunk := stream.read(XML_SCAN_CHUNK):
-            buffer = tail + chunk
-            yield buffer
-            # Keep the end for the next round: an element cut in two here is whole there. Elements wholly inside
-            # the overlap are seen twice; the caller de-duplicates merges and hidden columns are a set.
-            tail = buffer[-XML_SCAN_OVERLAP:]
-
-
-# -- rows and cell values --------------------------------------------------------------------------------------------
-
-
-class _Row:
-    """One row with something in it: cleaned values by 0-based column, and the cells (for fills and formats)."""
-
-    __slots__ = ("cells", "merged", "number", "values")
-
-    def __init__(self, number: int, values: list, cells: tuple):
-        self.number = number
-        self.values = values
-        self.cells = cells
-        self.merged: tuple[int, ...] = ()  # columns whose value was copied down from a merged cell above
-
-    def value(self, column: int | None):
-        return self.values[column] if column is not None and column < len(self.values) else None
-
-    def text(self, column: int | None) -> str | None:
-        # Called a dozen times per action: written out rather than through value() to keep per-row work small.
-        if column is None or column >= len(self.values):
-            return None
-        value = self.values[column]
-        if value is None or value.__class__ is str:
-            return value
-        cell = self.cells[column] if column < len(self.cells) else None
-        return display_text(value, getattr(cell, "number_format", None))
-
-    def number_format(self, column: int | None) -> str | None:
-        cell = self.cells[column] if column is not None and column < len(self.cells) else None
-        return getattr(cell, "number_format", None)
-
-    def texts(self) -> list[tuple[int, object]]:
-        return [(column, value) for column, value in enumerate(self.values) if value is not None]
-
-    def fill(self, column: int | None):
-        if column is None or column >= len(self.cells):
-            return None
-        return getattr(self.cells[column], "fill", None)
-
-
-def _clean_text(value: str) -> str | None:
-    """Cell text with Excel's line breaks as plain newlines and its ends trimmed; None when nothing is left."""
-    if "_x" in value:
-        # OOXML escapes characters XML cannot hold, notably the carriage return of Excel line breaks (_x000D_).
-        value = _ESCAPED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), value)
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.strip() or None
-
-
-def _rows_of(sheet, merges: list[_Merge]) -> Iterator[_Row]:
-    """The sheet's non-empty rows, streamed; a value in a merged cell is copied to every row the merge spans."""
-    waiting = iter([merge for merge in merges if merge.last_row > merge.first_row])  # sorted by first row
-    upcoming = next(waiting, None)
-    active: list[tuple[_Merge, object]] = []
-    for cells in sheet.iter_rows():
-        values = [_clean_text(value) if (value := cell.value).__class__ is str else value for cell in cells]
-        number = next((cell.row for cell, value in zip(cells, values, strict=True) if value is not None), None)
-        if number is None:
-            continue
-        row = _Row(number, values, cells)
-        if active:
-            active = [(merge, value) for merge, value in active if merge.last_row >= number]
-            _copy_merged_values(row, active)
-        while upcoming is not None and upcoming.first_row <= number:
-            if upcoming.first_row == number and (value := row.value(upcoming.first_column)) is not None:
-                active.append((upcoming, value))
-            upcoming = next(waiting, None)
-        yield row
-
-
-def _copy_merged_values(row: _Row, active: list[tuple[_Merge, object]]) -> None:
-    merged = []
-    for merge, value in active:
-        column = merge.first_column
-        if row.value(column) is None:
-            if len(row.values) <= column:
-                row.values.extend([None] * (column + 1 - len(row.values)))
-            row.values[column] = value
-            merged.append(column)
-    row.merged = tuple(merged)
-
-
-def display_text(value, number_format: str | None = None) -> str | None:
-    """A cell value as the cell shows it: dates in their number format, whole numbers without '.0'."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime | date):
-        return display_date(value, number_format)
-    if isinstance(value, time | timedelta):
-        return str(value)
-    if isinstance(value, int | float):
-        if number_format and number_format.endswith("%"):
-            return f"{value * 100:.10g}%"
-        return f"{value:.15g}"
-    return str(value).strip() or None
-
-
-_DATE_FORMAT_TOKEN = re.compile(
-    r'"[^"]*"|\\.|\[[^\]]*\]|yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|[hs]|am/pm|a/p|.', re.IGNORECASE
-)
-# Excel shows its locale's short date for these built-in formats; the plans are English.
-_LOCALE_SHORT_DATES = {"mm-dd-yy", "m/d/yy h:mm", "m/d/yy", "mm/dd/yy"}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _date_tokens(number_format: str | None) -> list[str]:
-    """The tokens of a number format's date part (day-first for locale short dates); the time of day says nothing
-    about when an action is due, so it is left off."""
-    pattern = (number_format or "").split(";")[0]
-    if pattern.lower() in _LOCALE_SHORT_DATES:
-        pattern = "dd/mm/yyyy"
-    tokens = []
-    for token in _DATE_FORMAT_TOKEN.findall(pattern):
-        if token.lower() in ("h", "s", "am/pm", "a/p"):
-            break
-        tokens.append(token)
-    return tokens
-
-
-def display_date(value: date, number_format: str | None) -> str:
-    """A date as Excel displays it under its number format, without the time."""
-    day = value.date() if isinstance(value, datetime) else value
-    parts: list[str] = []
-    dated = False
-    for token in _date_tokens(number_format):
-        lower = token.lower()
-        if lower in _DATE_PARTS:
-            parts.append(_DATE_PARTS[lower](day))
-            dated = True
-        elif token.startswith('"'):
-            parts.append(token[1:-1])
-        elif token.startswith("\\"):
-            parts.append(token[1:])
-        elif not token.startswith("["):
-            parts.append(token)
-    text = "".join(parts).strip(" -/.,:T")
-    return text if dated and text else f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
-
-
-def hides_the_day(number_format: str | None) -> bool:
-    """Whether a date cell under this number format shows its month or year but not its day ("mmm-yy": Mar-21)."""
-    shown = {token.lower() for token in _date_tokens(number_format)}
-    return bool(shown & _DATE_PARTS.keys()) and not shown & {"d", "dd"}
-
-
-_DATE_PARTS = {
-    "yyyy": lambda day: f"{day.year:04d}",
-    "yy": lambda day: f"{day.year % 100:02d}",
-    "mmmmm": lambda day: _MONTHS[day.month - 1][0],
-    "mmmm": lambda day: _MONTHS[day.month - 1],
-    "mmm": lambda day: _MONTHS[day.month - 1][:3],
-    "mm": lambda day: f"{day.month:02d}",
-    "m": lambda day: str(day.month),
-    "dddd": lambda day: _WEEKDAYS[day.weekday()],
-    "ddd": lambda day: _WEEKDAYS[day.weekday()][:3],
-    "dd": lambda day: f"{day.day:02d}",
-    "d": lambda day: str(day.day),
-}
-
-
-# -- fills -----------------------------------------------------------------------------------------------------------
-
-
-class _FillColours:
-    """Ratings from fills, resolved once per distinct fill (a workbook has a handful, used on thousands of cells)."""
-
-    def __init__(self, theme: list, palette):
-        self.theme = theme
-        self.palette = palette
-        self.by_fill: dict[int, tuple[object, str | None]] = {}
-
-    def rating(self, fill) -> str | None:
-        if fill is None:
-            return None
-        known = self.by_fill.get(id(fill))
-        if known is None or known[0] is not fill:
-            known = (fill, rag_from_fill(fill, self.theme, self.palette))
-            self.by_fill[id(fill)] = known
-        return known[1]
 
 
 # -- one action table's columns --------------------------------------------------------------------------------------
@@ -471,6 +157,7 @@ class _Columns:
     periods: list[_PeriodColumns]  # oldest first; None-period last
     headings: dict[int, str]  # every column with a heading
     extra: dict[int, str]  # unmapped columns (and second columns of a field) → the name their cells are kept under
+    ignored: set[int] = field(default_factory=set)  # columns the mapping says to leave out
 
     def letter(self, field_name: str) -> str | None:
         column = self.fields.get(field_name)
@@ -485,8 +172,26 @@ class _Columns:
         return [
             (column, self.extra.get(column) or f"Column {get_column_letter(column + 1)}")
             for column in range(width)
-            if column in self.extra or column not in self.headings
+            if (column in self.extra or column not in self.headings) and column not in self.ignored
         ]
+
+
+class _Rows:
+    """A sheet's rows, streamed, with a look ahead that gives the rows back afterwards."""
+
+    def __init__(self, rows: Iterable[Row]):
+        self.rows = iter(rows)
+        self.ahead: deque[Row] = deque()
+
+    def __iter__(self) -> "_Rows":
+        return self
+
+    def __next__(self) -> Row:
+        return self.ahead.popleft() if self.ahead else next(self.rows)
+
+    def peek(self, count: int) -> list[Row]:
+        self.ahead.extend(islice(self.rows, max(count - len(self.ahead), 0)))
+        return list(islice(self.ahead, count))
 
 
 # -- the reader ------------------------------------------------------------------------------------------------------
@@ -512,12 +217,17 @@ class _Table:
     kept_columns: list[tuple[int, str]]  # columns whose cells go to `extra`, up to the last heading
     width: int  # cells beyond the last heading go to `extra` as "Column X"
     context: _TableContext
+    rows: "_Rows | None" = None  # the sheet's rows still to come, to look ahead at
+    next_table: InferredTable | None = None  # a table with unknown headings found starting at the row just read
 
 
 class _PlanReader:
-    def __init__(self, synonyms: Synonyms, fills: _FillColours):
+    def __init__(self, synonyms: Synonyms, fills: FillColours, mapping: Mapping):
         self.synonyms = synonyms
         self.fills = fills
+        self.mapping = mapping
+        self.sheet_mapping = NO_SHEET_MAPPING  # the mapping's entries for the sheet being read
+        self.listed_priorities: list[tuple[int, str, str, int]] = []  # (number, title, sheet, row) from a list
         self.plan = ParsedPlan()
         self.priorities: dict[int, ParsedPriority] = {}
         self.priority_by_title: dict[str, int] = {}
@@ -531,36 +241,106 @@ class _PlanReader:
 
     # -- sheets ---------------------------------------------------------------------------------------------------
 
-    def read_sheet(self, name: str, rows: Iterator[_Row], layout: _SheetLayout) -> None:
-        """Read one sheet: a glossary, an action table (with what is written above it), or a cover sheet."""
+    def read_sheet(self, name: str, rows: Iterator[Row], layout: SheetLayout) -> None:
+        """Read one sheet: a glossary, an action table (with what is written above it), a priorities list or a cover
+        sheet; say what it was read as, or why it was not."""
         self.sheet_order[name] = len(self.sheet_order)
+        self.sheet_mapping = self.mapping.for_sheet(name)
         head = list(islice(rows, HEADER_SEARCH_ROWS))  # the header is among the first rows; the rest streams
         cells = [row.texts() for row in head]
-        table = find_header_row(cells, self.synonyms.fields, required={"title"}, minimum=3)
+        table = find_header_row(cells, self._field_synonyms(), required={"title"}, minimum=3)
         above_table = cells if table is None else cells[: table.index + 1]  # a glossary below is met mid-table
         glossary = find_header_row(above_table, self.synonyms.glossary, required={"code"}, minimum=2)
+        inferred = None
+        if table is None and glossary is None:
+            inferred = find_table([_cells_of(row) for row in head], _fills_of(head, self.fills), self._role_codes())
+        actions, roles, kpis = len(self.plan.actions), len(self.plan.roles), len(self.plan.kpis)
         if glossary is not None and (table is None or _matched(glossary) > _matched(table)):
             banners = {(m.first_row, m.first_column) for m in layout.merges if m.last_column > m.first_column}
             rest = chain(head[glossary.index + 1 :], rows)
             self._read_glossary(name, head[glossary.index], rest, glossary.fields, banners)
-        elif table is not None:
-            priority = self._read_above_table(name, head[: table.index])
-            self._read_table(name, head[table.index], chain(head[table.index + 1 :], rows), layout, priority)
-        elif len(self.sheet_order) == 1 and self.plan.title is None and head:
-            self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
+            self._report(name, "key-roles glossary", f"{len(self.plan.roles) - roles} key roles")
+        elif table is not None or inferred is not None:
+            if table is not None:
+                at, header, contents = table.index, head[table.index], None
+            elif inferred.header is not None:
+                at, header, contents = inferred.header, head[inferred.header], inferred
+            else:  # refs from the first row: a table with no heading row
+                at, header, contents = inferred.first_ref, Row(head[inferred.first_ref].number - 1, [], ()), inferred
+            priority = self._read_above_table(name, head[:at])
+            body = chain(head[at + 1 if contents is None or contents.header is not None else at :], rows)
+            self._read_table(name, header, body, layout, priority, contents)
+            found = (len(self.plan.actions) - actions, len(self.plan.roles) - roles, len(self.plan.kpis) - kpis)
+            self._report_table(name, *found)
+        elif listed := _priorities_listed(head):
+            self.listed_priorities.extend((number, title, name, at) for number, title, at in listed)
+            first_texts = head[0].texts()
+            if len(self.sheet_order) == 1 and self.plan.title is None and head[0].number < listed[0][2]:
+                self.plan.title = head[0].text(first_texts[0][0])  # a cover sheet that also lists the priorities
+            self._report(name, "priorities list", f"{len(listed)} priorities (number and title)")
         elif sum(len(row_cells) >= TABLE_LIKE_CELLS for row_cells in cells) >= TABLE_LIKE_CELLS:
             self._warn(
                 name,
                 None,
                 None,
-                f"Sheet '{name}' looks like a table but has no header row naming an action column (such as "
-                "'Actions') and two more (such as 'Ref', 'Completion Date', 'Lead'), so it was not read. "
-                "Add its headings to imports/header-synonyms.toml to read it.",
+                f"Sheet '{name}' looks like a table but was not read: no row names an action column with two "
+                "more (such as 'Ref', 'Completion date', 'Lead'), and no column holds plan refs (such as 1.1 or "
+                "1.1.1) beside action text. Choose what its columns mean in the column mapping to read it.",
+            )
+            self._offer_columns(name, head, cells)
+            self._report(name, None, "no action table found: no known headings, and no column of refs beside text")
+        elif len(self.sheet_order) == 1 and self.plan.title is None and head:
+            self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
+            self._report(name, "cover", f"the plan's title, '{_quote(self.plan.title)}'")
+        elif head:
+            self._report(name, "notes", "text only, not part of the plan (nothing imported)")
+        else:
+            self._report(name, None, "the sheet is empty")
+
+    def _report(self, sheet: str, read_as: str | None, detail: str) -> None:
+        self.plan.sheets.append(SheetReport(sheet, read_as, detail))
+
+    def _report_table(self, sheet: str, actions: int, roles: int, kpis: int) -> None:
+        if actions:
+            detail = f"{actions} action{'s' if actions != 1 else ''}"
+        else:
+            detail = "a table was found but no row under it has both a ref or action text"
+            self._warn(
+                sheet,
+                None,
+                None,
+                f"Sheet '{sheet}' has an action table but no actions were read from it: check in the column mapping "
+                "which column holds the action text.",
+            )
+        if kpis:
+            detail += f" and {kpis} impact measures (KPIs) above the table"
+        if roles:
+            detail += f", then a key-roles glossary of {roles} roles"
+        self._report(sheet, "action table", detail)
+
+    def _field_synonyms(self) -> HeadingTable:
+        """The heading synonyms, with the mapping's headings for this sheet on top."""
+        mapped = self.sheet_mapping.by_heading
+        if not mapped:
+            return self.synonyms.fields
+        return HeadingTable(exact=self.synonyms.fields.exact | mapped)
+
+    def _role_codes(self) -> frozenset[str]:
+        return frozenset(role.code for role in self.plan.roles if role.code)
+
+    def _offer_columns(self, sheet: str, head: list[Row], cells: list) -> None:
+        """A table the reader could not place: its first wide row's columns, for the officer to say what they are."""
+        row = next(row for row, row_cells in zip(head, cells, strict=True) if len(row_cells) >= TABLE_LIKE_CELLS)
+        for column, _ in row.texts():
+            heading = row.text(column)
+            letter = get_column_letter(column + 1)
+            self.plan.columns.append(
+                ColumnRead(sheet, letter, heading, "ignore", "unread", "the sheet was not read as a table")
             )
 
     # -- glossary -------------------------------------------------------------------------------------------------
 
-    def _read_glossary(self, sheet: str, header: _Row, rows: Iterable[_Row], fields: dict, banners: set) -> None:
+    def _read_glossary(self, sheet: str, header: Row, rows: Iterable[Row], fields: dict, banners: set) -> None:
         columns = {}
         for column, field_name in sorted(fields.items()):
             if field_name:
@@ -579,7 +359,7 @@ class _PlanReader:
 
     # -- above the table: banner, title, lead, outcomes, impact measures ------------------------------------------
 
-    def _read_above_table(self, sheet: str, rows: list[_Row]) -> int | None:
+    def _read_above_table(self, sheet: str, rows: list[Row]) -> int | None:
         number = int(match.group(1)) if (match := _SHEET_PRIORITY.search(sheet)) else None
         title = subtitle = lead = None
         banner_row = title_row = None
@@ -658,34 +438,90 @@ class _PlanReader:
 
     # -- the action table -----------------------------------------------------------------------------------------
 
-    def _read_table(self, sheet: str, header: _Row, body: Iterator[_Row], layout, priority: int | None) -> None:
+    def _read_table(
+        self, sheet: str, header: Row, body: Iterator[Row], layout, priority: int | None, inferred=None
+    ) -> None:
         """Read the action table below the header, and any further tables the sheet starts below it."""
         context = _TableContext(priority)
-        next_header: _Row | None = header
+        body = _Rows(body)  # one stream for every table on the sheet, so rows looked ahead at are not lost
+        next_header: Row | None = header
         while next_header is not None:
-            next_header = self._read_one_table(sheet, next_header, body, layout, context)
+            next_header, inferred = self._read_one_table(sheet, next_header, body, layout, context, inferred)
 
-    def _read_one_table(self, sheet: str, header: _Row, body: Iterator[_Row], layout, context) -> _Row | None:
-        """Read rows until the sheet ends or a new header starts; return that header."""
+    def _read_one_table(self, sheet: str, header: Row, body: "_Rows", layout, context, inferred):
+        """Read rows until the sheet ends or a new header starts; return that header, and the next table's columns
+        as read from its cells when its headings are not known (else None)."""
         first = next(body, None)
-        headings, sub_header = self._headings(header, first)
-        columns = self._columns(sheet, header.number, headings)
+        headings, sub_header = self._headings(header, first, inferred)
+        if inferred is None:
+            sample = body.peek(INFERENCE_ROWS)
+            unknown = self._unknown_columns(headings)
+            if unknown:
+                sample_rows = [first, *sample] if first is not None and not sub_header else sample
+                found = infer_columns(
+                    [_cells_of(row) for row in sample_rows],
+                    None,
+                    fills=_fills_of(sample_rows, self.fills),
+                    codes=self._role_codes(),
+                    only=unknown,
+                    headings=headings,
+                )
+                taken = self._named_fields(headings)
+                inferred_columns = {
+                    column: found[column]
+                    for column in unknown
+                    if column in found and found[column].field not in taken and found[column].field != "lead"
+                }
+            else:
+                inferred_columns = {}
+        else:
+            inferred_columns = inferred.columns
+        columns = self._columns(sheet, header.number, headings, inferred_columns)
+        if "title" not in columns.fields:
+            self._warn(
+                sheet,
+                header.number,
+                None,
+                "No column of this table was read as the action text, so its rows were not imported: choose which "
+                "column holds the actions in the column mapping.",
+            )
+            return None, None
         self._note_hidden_columns(sheet, header.number, columns, layout.hidden_columns)
-        table = _Table(sheet, columns, columns.kept_columns(), max(columns.headings) + 1, context)
+        table = _Table(sheet, columns, columns.kept_columns(), max(columns.headings) + 1, context, body)
         rows = body if sub_header or first is None else chain([first], body)
         for row in rows:
             kind = self._read_table_row(table, row)
             if kind == "header" and row.values != header.values:
-                return row
+                return row, table.next_table
             if kind == "glossary":
                 fields = find_header_row([row.texts()], self.synonyms.glossary, required={"code"}, minimum=2).fields
                 self._read_glossary(sheet, row, body, fields, set())
-                return None
-        return None
+                return None, None
+        return None, None
 
-    def _headings(self, header: _Row, below: _Row | None) -> tuple[dict[int, str], bool]:
+    def _named_fields(self, headings: dict[int, str]) -> set[str]:
+        """The fields the table's headings (or the mapping) already name."""
+        named = set()
+        for column, heading in headings.items():
+            named.add(self.sheet_mapping.field_for(column, heading) or match_heading(heading, self.synonyms.fields))
+        return named - {None}
+
+    def _unknown_columns(self, headings: dict[int, str]) -> set[int]:
+        """Columns whose heading neither the mapping nor the synonyms name."""
+        return {
+            column
+            for column, heading in headings.items()
+            if self.sheet_mapping.field_for(column, heading) is None
+            and not match_heading(heading, self.synonyms.fields)
+        }
+
+    def _headings(self, header: Row, below: Row | None, inferred=None) -> tuple[dict[int, str], bool]:
         """Headings by column, joining a second header row ("Progress" over "Mar 21" | "Jun 21") when there is one."""
         headings = {column: header.text(column) for column, _ in header.texts()}
+        if inferred is not None:
+            for column in inferred.columns:
+                headings.setdefault(column, f"Column {get_column_letter(column + 1)}")
+            return headings, False
         if below is None or below.number != header.number + 1 or not self._is_sub_header(below, headings):
             return headings, False
         carried = None  # a heading merged (or just written once) over several sub-headed columns
@@ -696,44 +532,83 @@ class _PlanReader:
                 headings[column] = f"{top} {sub}" if top else sub
         return headings, True
 
-    def _is_sub_header(self, row: _Row, headings: dict[int, str]) -> bool:
+    def _is_sub_header(self, row: Row, headings: dict[int, str]) -> bool:
         """Short labels under the header, none under the action heading, naming periods or fields."""
-        table = self.synonyms.fields
-        title_column = next(column for column, text in headings.items() if match_heading(text, table) == "title")
+        table = self._field_synonyms()
+        title_column = next(
+            (
+                column
+                for column, text in headings.items()
+                if (self.sheet_mapping.field_for(column, text) or match_heading(text, table)) == "title"
+            ),
+            None,
+        )
         texts = row.texts()
-        if row.value(title_column) is not None or not all(isinstance(v, str) and len(v) <= 40 for _, v in texts):
+        if title_column is None or row.value(title_column) is not None:
+            return False
+        if not all(isinstance(v, str) and len(v) <= 40 for _, v in texts):
             return False
         named = [text for _, text in texts if period_in(text) or match_heading(text, table)]
         return bool(named) and (len(texts) >= 2 or period_in(named[0]) is not None)
 
-    def _columns(self, sheet: str, header_row: int, headings: dict[int, str]) -> _Columns:
+    def _columns(
+        self, sheet: str, header_row: int, headings: dict[int, str], inferred: dict[int, Inferred] | None = None
+    ) -> _Columns:
         """Map each heading to a field, a review period's progress or RAG column, or an extra field to keep."""
         fields: dict[str, int] = {}
         progress: dict[str | None, int] = {}
         rags: dict[str | None, int] = {}
         extra: dict[int, str] = {}
+        ignored: set[int] = set()
         shown: dict[str, str | None] = {}
+        reads: list[ColumnRead] = []
+        inferred = inferred or {}
         for column, heading in sorted(headings.items()):
-            field_name = match_heading(heading, self.synonyms.fields)
+            field_name, how, why = self._meaning(column, heading, inferred)
             period = self._period(period_in(heading)) if field_name in ("progress", "rag") else None
             label = heading if heading not in shown else f"{heading} (column {get_column_letter(column + 1)})"
-            if field_name == "progress" and period not in progress:
+            letter = get_column_letter(column + 1)
+            written = None if heading == f"Column {letter}" and column in inferred else heading
+            if field_name == "ignore":
+                ignored.add(column)
+                shown[label] = None
+            elif field_name == "progress" and period not in progress:
                 progress[period] = column
                 shown[label] = f"progress ({period or 'no review period'})"
                 if period is None:
-                    where = get_column_letter(column + 1)
-                    self._warn(sheet, header_row, where, f"Progress column '{heading}' names no review period.")
+                    self._warn(sheet, header_row, letter, f"Progress column '{heading}' names no review period.")
             elif field_name == "rag" and period not in rags:
                 rags[period] = column
                 shown[label] = f"RAG rating ({period})" if period else "RAG rating"
-            elif field_name and field_name not in ("progress", "rag") and field_name not in fields:
+            elif (
+                field_name in FIELDS
+                and field_name not in ("progress", "rag", "extra", "ignore")
+                and (field_name not in fields)
+            ):
                 fields[field_name] = column
                 shown[label] = field_name.replace("_", " ")
             else:
-                extra[column] = label  # a heading no synonym names, or a second column for the same field
+                if field_name not in (None, "extra"):
+                    why = f"{why}; another column is already read as {FIELDS[field_name].lower()}, so kept"
+                field_name, extra[column] = "extra", label  # a heading no synonym names, or a second column
                 shown[label] = None
+            reads.append(ColumnRead(sheet, letter, written, field_name, how, why, period))
         self.plan.column_mappings.setdefault(sheet, {}).update(shown)  # a second table on the sheet adds to it
-        return _Columns(fields, _pair_periods(progress, rags), dict(headings), extra)
+        self.plan.columns.extend(reads)
+        return _Columns(fields, _pair_periods(progress, rags), dict(headings), extra, ignored)
+
+    def _meaning(self, column: int, heading: str, inferred: dict[int, Inferred]) -> tuple[str | None, str, str]:
+        """(field, how, why): the mapping's choice, else the heading's synonym, else what the cells say."""
+        letter = get_column_letter(column + 1)
+        if chosen := self.sheet_mapping.field_for(column, heading):
+            return chosen, "mapping", "chosen in the column mapping"
+        if field_name := match_heading(heading, self.synonyms.fields):
+            return field_name, "heading", f"the heading '{_quote(heading, 40)}' names it"
+        if column in inferred:
+            return inferred[column].field, "contents", inferred[column].why
+        if heading == f"Column {letter}":
+            return None, "contents", "its cells did not say what they are; kept as an extra field"
+        return None, "heading", f"no known heading is '{_quote(heading, 40)}'; kept as an extra field"
 
     def _period(self, label: str | None) -> str | None:
         """One label per review period: "Mar 21" and "March 2021" headings are the same period, named as first seen."""
@@ -757,7 +632,7 @@ class _PlanReader:
                 "workbook; read all the same.",
             )
 
-    def _read_table_row(self, table: _Table, row: _Row) -> str | None:
+    def _read_table_row(self, table: _Table, row: Row) -> str | None:
         """Read one row under the header: an action, or a row that sets the context for the actions below it.
 
         Returns "header" or "glossary" when the row starts a new table, else None.
@@ -784,7 +659,7 @@ class _PlanReader:
             self._add_action(table, row, ref, title, kept)
         return None
 
-    def _read_row_without_ref(self, table: _Table, row: _Row, raw_ref: str | None) -> str | None:
+    def _read_row_without_ref(self, table: _Table, row: Row, raw_ref: str | None) -> str | None:
         """A legend, a repeated or new header, a priority banner, a section heading, or an action lacking its ref."""
         columns, context = table.columns, table.context
         texts = [(column, text) for column, _ in row.texts() if (text := row.text(column))]
@@ -797,6 +672,9 @@ class _PlanReader:
             self._warn(table.sheet, row.number, where, f"Note not imported as an action: '{_quote(texts[0][1])}'.")
             return None
         if self._is_header(row):
+            return "header"
+        if len(texts) >= TABLE_LIKE_CELLS and (found := self._unknown_table_starts(table, row)):
+            table.next_table = found
             return "header"
         has_details = self._has_details(table, row)
         if len(texts) <= 2 and not has_details and (banner := _PRIORITY_BANNER.match(texts[0][1])):
@@ -824,8 +702,23 @@ class _PlanReader:
         )
         return None
 
+    def _unknown_table_starts(self, table: _Table, row: Row) -> InferredTable | None:
+        """A row of short words (no date, rating or role code among them, so not an action missing its ref) just
+        above rows of refs and actions: the heading row of a further table whose headings are not known."""
+        if table.rows is None:
+            return None
+        codes = self._role_codes()
+        for _, value in row.texts():
+            if not isinstance(value, str) or len(value) > 60 or value in codes or rag_from_word(value).rating:
+                return None
+            if self._timeframe(value).end is not None:
+                return None
+        rows = [row, *table.rows.peek(INFERENCE_ROWS)]
+        found = find_table([_cells_of(each) for each in rows], _fills_of(rows, self.fills), codes)
+        return found if found is not None and found.header == 0 else None
+
     @staticmethod
-    def _has_details(table: _Table, row: _Row, *, with_progress: bool = False) -> bool:
+    def _has_details(table: _Table, row: Row, *, with_progress: bool = False) -> bool:
         """Whether the row says more than a heading would: a date, a lead, partners… (or progress)."""
         fields = table.columns.fields
         if any(row.value(fields.get(name)) is not None for name in DETAIL_FIELDS):
@@ -834,20 +727,20 @@ class _PlanReader:
             row.value(p.progress) is not None or row.value(p.rag) is not None for p in table.columns.periods
         )
 
-    def _read_priority_row(self, table: _Table, row: _Row, banner: re.Match) -> None:
+    def _read_priority_row(self, table: _Table, row: Row, banner: re.Match) -> None:
         """ "Priority 2: Health services" between actions: the actions below belong to Priority 2."""
         number = int(banner.group("number"))
         table.context.priority, table.context.outcome, table.context.section = number, None, None
         self._add_priority(number, banner.group("title").strip() or None, table.sheet, row.number)
 
-    def _read_outcome_row(self, table: _Table, row: _Row, ref: str, text: str | None) -> None:
+    def _read_outcome_row(self, table: _Table, row: Row, ref: str, text: str | None) -> None:
         """ "1.1" | "Governance structure": actions below belong to outcome 1.1, under that section heading."""
         context = table.context
         context.outcome, context.section = ref, text
         if text and ref not in self.outcomes:
             self._add_outcome(ref, context.priority or int(ref.split(".")[0]), text, table.sheet, row.number)
 
-    def _add_action(self, table: _Table, row: _Row, ref: str, title: str, kept: dict[str, str]) -> None:
+    def _add_action(self, table: _Table, row: Row, ref: str, title: str, kept: dict[str, str]) -> None:
         columns = table.columns
         priority = self._action_priority(table, row, ref)
         outcome = self._action_outcome(table, row, ref, priority, kept)
@@ -881,7 +774,7 @@ class _PlanReader:
         self.ref_columns[id(action)] = columns.letter("ref")
         self.plan.actions.append(action)
 
-    def _action_priority(self, table: _Table, row: _Row, ref: str) -> int:
+    def _action_priority(self, table: _Table, row: Row, ref: str) -> int:
         """The row's priority cell, else the sheet's priority, else the ref's first number, else the cell above's."""
         context = table.context
         cell = row.text(table.columns.fields.get("priority"))
@@ -911,7 +804,7 @@ class _PlanReader:
             self._add_priority(number, cell, sheet, row_number)
         return number
 
-    def _sheet_as_priority(self, sheet: str, row: _Row) -> int:
+    def _sheet_as_priority(self, sheet: str, row: Row) -> int:
         number = max(self.priorities, default=0) + 1
         self._add_priority(number, sheet, sheet, None)
         self._warn(
@@ -923,7 +816,7 @@ class _PlanReader:
         )
         return number
 
-    def _action_outcome(self, table: _Table, row: _Row, ref: str, priority: int, kept: dict) -> str | None:
+    def _action_outcome(self, table: _Table, row: Row, ref: str, priority: int, kept: dict) -> str | None:
         """The outcome column's ref or statement, else the ref's first two numbers, else the outcome row above."""
         from_ref = ".".join(ref.split(".")[:2]) if _NUMERIC_REF.match(ref) and ref.count(".") >= 2 else None
         column = table.columns.fields.get("outcome")
@@ -944,7 +837,7 @@ class _PlanReader:
         kept[table.columns.headings[column]] = cell  # an outcome statement naming no outcome the plan has
         return from_ref or table.context.outcome
 
-    def _check_duplicate(self, table: _Table, row: _Row, ref: str) -> None:
+    def _check_duplicate(self, table: _Table, row: Row, ref: str) -> None:
         if not ref:
             return
         first = self.first_row_of_ref.setdefault(ref, (table.sheet, row.number))
@@ -961,7 +854,7 @@ class _PlanReader:
             f"Duplicate action ref {ref} ({where}): {reason}both actions are kept.",
         )
 
-    def _extra_cells(self, table: _Table, row: _Row) -> dict[str, str]:
+    def _extra_cells(self, table: _Table, row: Row) -> dict[str, str]:
         """Cells under unmapped headings (or under none) that would otherwise be lost, keyed by heading."""
         values = row.values
         beyond = [(column, f"Column {get_column_letter(column + 1)}") for column in range(table.width, len(values))]
@@ -971,7 +864,7 @@ class _PlanReader:
                 extra[heading] = f"{extra[heading]}\n{text}" if heading in extra else text
         return extra
 
-    def _updates(self, table: _Table, row: _Row, kept: dict[str, str]) -> list[ParsedUpdate]:
+    def _updates(self, table: _Table, row: Row, kept: dict[str, str]) -> list[ParsedUpdate]:
         updates = []
         for period_columns in table.columns.periods:
             progress = row.text(period_columns.progress)
@@ -980,7 +873,7 @@ class _PlanReader:
                 updates.append(ParsedUpdate(period_columns.period, rating, progress))
         return updates
 
-    def _rating(self, table: _Table, row: _Row, columns: _PeriodColumns, progress: str | None, kept) -> str | None:
+    def _rating(self, table: _Table, row: Row, columns: _PeriodColumns, progress: str | None, kept) -> str | None:
         """The RAG column's word, else its fill; else a rating that starts the progress text, else that cell's fill."""
         if columns.rag is not None:
             if word := row.text(columns.rag):
@@ -1023,7 +916,7 @@ class _PlanReader:
             return True
         return in_legend and len(texts) <= 3 and rag_from_word(texts[0]).understood
 
-    def _is_header(self, row: _Row) -> bool:
+    def _is_header(self, row: Row) -> bool:
         exact = self.synonyms.fields.exact
         # Most rows without a ref are sections or notes; a cheap look for two exact headings rules them out.
         short = [text for _, text in row.texts() if isinstance(text, str) and len(text) <= LONGEST_HEADING]
@@ -1031,7 +924,7 @@ class _PlanReader:
             return False
         return find_header_row([row.texts()], self.synonyms.fields, required={"title"}, minimum=3) is not None
 
-    def _is_glossary_header(self, row: _Row) -> bool:
+    def _is_glossary_header(self, row: Row) -> bool:
         return find_header_row([row.texts()], self.synonyms.glossary, required={"code"}, minimum=2) is not None
 
     # -- problems and the finished plan ---------------------------------------------------------------------------
@@ -1044,6 +937,9 @@ class _PlanReader:
 
     def finish(self) -> ParsedPlan:
         plan = self.plan
+        # A priorities list names the priorities; a priority's own sheet, where it names it too, has the last word.
+        for number, title, sheet, row in self.listed_priorities:
+            self._add_priority(number, title, sheet, row)
         plan.priorities = sorted(self.priorities.values(), key=lambda p: p.number)
         plan.review_periods = sorted(
             {u.period for a in plan.actions for u in a.updates if u.period} | set(self.period_labels.values()),
@@ -1054,6 +950,8 @@ class _PlanReader:
         return plan
 
     def _check_outcomes(self) -> None:
+        if not self.outcomes:
+            self._derive_outcomes()
         if not self.outcomes:
             for action in self.plan.actions:
                 action.outcome = None  # the workbook has no outcome level
@@ -1073,6 +971,24 @@ class _PlanReader:
                 action.sheet, action.row, self.ref_columns.get(id(action)), f"{message}; imported without an outcome."
             )
             action.outcome = None
+
+    def _derive_outcomes(self) -> None:
+        """With no outcome rows anywhere, refs three levels deep imply them: 1.2.3 belongs to outcome 1.2."""
+        derived = [action for action in self.plan.actions if action.outcome and _NUMERIC_REF.match(action.ref)]
+        if not derived:
+            return
+        for action in derived:
+            if action.outcome.split(".")[0] != str(action.priority):
+                continue  # the ref's first number is not the action's priority: no outcome can be inferred
+            if action.outcome not in self.outcomes:
+                self._add_outcome(action.outcome, action.priority, f"Outcome {action.outcome}", action.sheet, None)
+        if self.outcomes:
+            refs = sorted(self.outcomes, key=lambda ref: tuple(int(part) for part in ref.split(".")))
+            self.plan.notes.append(
+                f"The workbook has no outcome rows: {len(refs)} outcomes ({refs[0]} to {refs[-1]}) were worked out "
+                "from the actions' refs (action 1.2.3 belongs to outcome 1.2 of priority 1), each named "
+                "'Outcome' and its ref until you give it a statement."
+            )
 
 
 # -- small helpers ---------------------------------------------------------------------------------------------------
@@ -1100,7 +1016,7 @@ def _renumbered(ref: str, priority: int) -> str:
     return f"{priority}.{rest}" if rest and head != str(priority) else ref
 
 
-def _collect_outcome(outcomes: list[list], row: _Row, texts: list[str]) -> None:
+def _collect_outcome(outcomes: list[list], row: Row, texts: list[str]) -> None:
     """Outcomes above the table: '1.1' | text, '1.1 text', 'Outcome 1.1: text', or a statement with no ref."""
     first = texts[0].rstrip(".")
     if len(texts) >= 2 and _NUMERIC_REF.match(first) and "." in first:
@@ -1111,7 +1027,7 @@ def _collect_outcome(outcomes: list[list], row: _Row, texts: list[str]) -> None:
         outcomes.append([None, "\n".join(texts), row.number])  # one statement per row, as impact measures are
 
 
-def _is_group_heading(row: _Row, column: int, code: str | None, banners: set) -> bool:
+def _is_group_heading(row: Row, column: int, code: str | None, banners: set) -> bool:
     if (row.number, column) in banners:
         return True  # a heading merged across the glossary's columns
     return bool(code) and (code.endswith(":") or len(code) > 20 or len(code.split()) >= 3)
@@ -1126,6 +1042,35 @@ def _is_legend_entry(text: str) -> bool:
 def _quote(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _cells_of(row: Row) -> dict[int, object]:
+    """A row as the layout inference reads it: each non-empty cell as the cell shows it (dates stay dates)."""
+    cells: dict[int, object] = {}
+    for column, value in row.texts():
+        cells[column] = value if isinstance(value, str | date) else row.text(column)
+    return cells
+
+
+def _fills_of(rows: list[Row], fills: FillColours):
+    return lambda index, column: fills.rating(rows[index].fill(column)) if index < len(rows) else None
+
+
+def _priorities_listed(head: list[Row]) -> list[tuple[int, str, int]]:
+    """(number, title, row) for each row of a priorities list: a number (or "Priority 2") and a title beside it."""
+    listed: list[tuple[int, str, int]] = []
+    for row in head:
+        texts = [text for column, _ in row.texts() if (text := row.text(column))]
+        if not texts or len(texts) > 3:
+            continue
+        match = _LISTED_PRIORITY.match(texts[0])
+        if not match:
+            continue
+        title = match.group("title").strip() or (texts[1] if len(texts) > 1 else "")
+        if len(title) >= LISTED_TITLE_LENGTH and not _NUMERIC_REF.match(title):
+            listed.append((int(match.group("number")), title, row.number))
+    numbers = [number for number, _, _ in listed]
+    return listed if len(listed) >= 2 and len(set(numbers)) == len(numbers) else []
 
 
 def _pair_periods(progress: dict[str | None, int], rags: dict[str | None, int]) -> list[_PeriodColumns]:
@@ -1145,8 +1090,9 @@ def _pair_periods(progress: dict[str | None, int], rags: dict[str | None, int]) 
 
 
 def _period_sort_key(period: str | None) -> tuple[int, date]:
-    """Dated periods oldest first, then periods whose dates cannot be read, then the column naming no period."""
+    """The column naming no period first ("Current position"), so the latest dated period's progress stays the
+    latest; then dated periods oldest first, then periods whose dates cannot be read."""
     if period is None:
-        return 2, date.max
+        return -1, date.min
     end = parse_timeframe(period).end
     return (0, end) if end else (1, date.max)

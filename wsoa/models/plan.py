@@ -46,6 +46,9 @@ class Plan(db.Model):
     # Set when an admin archives the plan: it is kept whole but left out of every list and chooser until restored.
     # Separate from `status`, so restoring puts back the status it had.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The column mapping its last import confirmed ({"columns": [{sheet, heading or column, field}]}), used again by
+    # the next import of the same workbook so the officer need not choose again.
+    import_mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     priorities: Mapped[list["Priority"]] = relationship(
         back_populates="plan", order_by="Priority.position", lazy="raise", cascade="all, delete-orphan"

@@ -61,6 +61,29 @@ class ImportRefused(Exception):
         super().__init__(self.reason)
 
 
+class NothingToImport(ImportRefused):
+    """The workbook holds no action the reader could find: importing it would make an empty plan. `lines` says, one
+    line per sheet, what each sheet was read as or why it was skipped."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__(
+            "no sheet holds actions that could be read, so nothing was imported. Choose what the columns mean in the "
+            "column mapping, or check that this is the plan's workbook"
+        )
+
+
+def refuse_empty(parsed) -> None:
+    """Raise NothingToImport when the workbook holds no actions."""
+    if not parsed.actions:
+        raise NothingToImport(sheet_lines(parsed))
+
+
+def sheet_lines(parsed) -> list[str]:
+    """'Sheet name: read as …' or 'Sheet name: skipped: why', one per sheet."""
+    return [f"{sheet.name}: {sheet.read_as or 'skipped'}: {sheet.detail}" for sheet in parsed.sheets]
+
+
 @dataclass
 class PriorityChanges:
     number: int
@@ -155,19 +178,24 @@ def import_parsed_plan(
     user_id: int | None = None,
     plan: Plan | None = None,
     dry_run: bool = False,
+    mapping: dict | None = None,
 ) -> ImportResult:
     """Merge `parsed` into `plan` (or a new plan) and record the batch; with dry_run, work out the same and roll back.
 
     The caller commits. With dry_run everything happens inside a savepoint that is rolled back, so the preview is
     computed by exactly the code that will do the import. Raises ImportRefused, having written nothing, when the
     workbook holds something the database cannot store or the database refuses a row; a database that cannot be
-    reached raises OperationalError as everywhere else.
+    reached raises OperationalError as everywhere else. A workbook with no actions raises NothingToImport. `mapping`
+    (the column mapping the read used, as a document) is kept with the plan for its next import.
     """
+    refuse_empty(parsed)
     refuse_unstorable(parsed, file_name)
     savepoint = db.session.begin_nested()
     try:
         with fewer_garbage_collections():
             result = _merge(parsed, file_name=file_name, content_hash=content_hash, user_id=user_id, plan=plan)
+            if mapping is not None and result.plan.import_mapping != mapping:
+                result.plan.import_mapping = mapping
     except StatementError as error:
         savepoint.rollback()
         if isinstance(error, OperationalError):
@@ -277,7 +305,7 @@ def _at(item) -> str:
 
 
 # Read by the preview only, never stored.
-_NOT_STORED = frozenset({"column_mappings", "hidden_columns"})
+_NOT_STORED = frozenset({"column_mappings", "hidden_columns", "sheets", "columns", "notes"})
 
 
 def _texts(value, where: str) -> Iterator[tuple[str, str]]:

@@ -23,20 +23,17 @@ from wsoa.domain.kpi_status import (
 )
 from wsoa.domain.kpi_values import (
     KpiDraft,
-    KpiRef,
     Problem,
-    RowProblem,
-    Table,
     ValueDraft,
     benchmarks_text,
     check_definition,
     format_value,
     milestones_text,
-    parse_value_upload,
     resolve_value,
     uk_day,
 )
 from wsoa.extensions import db
+from wsoa.importing.kpi_values import KpiRef, RowProblem, Table, parse_value_upload
 from wsoa.models import Kpi, KpiBenchmark, KpiMilestone, KpiValue, Outcome, Plan, Priority, Role, User
 from wsoa.permissions import can_record_kpi_values
 from wsoa.reports.charts import KpiChartData

@@ -6,10 +6,10 @@ from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from wsoa.clock import today
-from wsoa.domain.kpi_values import UploadUnreadable, read_table
 from wsoa.domain.wording import format_value, uk_day
 from wsoa.extensions import db
 from wsoa.forms.kpis import KpiForm, KpiValueForm, UploadValuesForm
+from wsoa.importing.kpi_values import UploadUnreadable, read_table
 from wsoa.permissions import can_record_kpi_values, requires
 from wsoa.reports.charts import KpiChartData, kpi_trend_svg
 from wsoa.services import kpis as kpi_service
