@@ -299,7 +299,7 @@ def test_period_progress_counts_updates_names_outstanding_leads_and_flags_action
     unknown = create_action(priority=priority, ref="1.1.4", lead="Head of SEND")
     db.session.commit()
 
-    progress = period_progress(plan.id, TODAY)
+    progress = period_progress(plan.id, TODAY, with_action_flags=True)
     assert (progress.updated, progress.to_update, progress.complete, progress.expected) == (1, 2, 1, 3)
     assert [(o.code, o.person, o.refs) for o in progress.outstanding_leads] == [
         ("DoP", "Claire Parker", ["1.1.2"]),

@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the app see every table."""
 
-from sqlalchemy import event
+from collections.abc import Iterable
+
+from sqlalchemy import Update, and_, case, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from wsoa.models.audit import AuditEvent, ImportBatch
@@ -25,6 +27,7 @@ __all__ = [
     "Plan",
     "Priority",
     "ProgressUpdate",
+    "point_at_latest_updates",
     "ReviewPeriod",
     "Role",
     "RoleHolder",
@@ -54,3 +57,60 @@ def _refuse_bulk_changes_to_history(state) -> None:
     """The same rule for UPDATE and DELETE statements, which never pass through a flush."""
     if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) in _APPEND_ONLY_TABLES:
         raise AppendOnlyViolation(f"{state.statement.table.name} is history and cannot be changed")
+
+
+def _newest(*conditions):
+    return (
+        select(func.max(ProgressUpdate.id)).where(ProgressUpdate.action_id == Action.id, *conditions).scalar_subquery()
+    )
+
+
+def _never_back(pointer, newest):
+    """The higher of the pointer and the newest update this statement sees.
+
+    On PostgreSQL an UPDATE that waited for another transaction's lock on the action re-reads the action row but
+    not the history, so `newest` can miss the update that transaction committed; the pointer it left is newer.
+    """
+    return case((and_(pointer.is_not(None), or_(newest.is_(None), pointer > newest)), pointer), else_=newest)
+
+
+def point_at_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: int | None = None) -> Update:
+    """One UPDATE that points the actions (by id, or a whole plan's) at their newest and newest revising updates.
+
+    History is append-only and ids grow, so the newest update is the one with the highest id; a pointer only moves
+    forward. Each action costs two index probes on progress_update, however long its history.
+    """
+    statement = update(Action).values(
+        latest_update_id=_never_back(Action.latest_update_id, _newest()),
+        latest_revised_update_id=_never_back(
+            Action.latest_revised_update_id, _newest(ProgressUpdate.revised_due_end.is_not(None))
+        ),
+    )
+    if action_ids is not None:
+        statement = statement.where(Action.id.in_(sorted(set(action_ids))))
+    if plan_id is not None:
+        statement = statement.where(Action.plan_id == plan_id)
+    return statement.execution_options(synchronize_session=False)
+
+
+_POINTERS = ["latest_update_id", "latest_revised_update_id"]
+
+
+@event.listens_for(Session, "after_flush")
+def _point_at_new_updates(session: Session, flush_context) -> None:
+    """Updates added through the ORM (the update form, the demo, tests) move their actions' pointers in the same
+    transaction; bulk inserts (imports) call point_at_latest_updates themselves."""
+    action_ids = {obj.action_id for obj in session.new if isinstance(obj, ProgressUpdate)}
+    if not action_ids:
+        return
+    session.connection().execute(point_at_latest_updates(action_ids=action_ids))
+    session.info.setdefault("wsoa_repointed", set()).update(action_ids)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_stale_pointers(session: Session, flush_context) -> None:
+    """Actions already loaded in this session read their moved pointers afresh."""
+    for action_id in session.info.pop("wsoa_repointed", ()):
+        action = session.identity_map.get(inspect(Action).identity_key_from_primary_key((action_id,)))
+        if action is not None:
+            session.expire(action, _POINTERS)

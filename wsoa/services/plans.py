@@ -10,15 +10,16 @@ from sqlalchemy.orm import selectinload
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
 from wsoa.domain.honesty import HonestyFlag
 from wsoa.domain.leads import describe_lead
-from wsoa.domain.rag import add_distributions, rag_distribution
+from wsoa.domain.rag import NOT_RATED, add_distributions, rag_distribution
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
-from wsoa.services.honesty import PeriodProgress, action_flags, period_progress
+from wsoa.services.honesty import PeriodProgress, action_flags, fact_groups, period_progress
 from wsoa.services.kpis import KpiCard, kpi_cards
+from wsoa.services.periods import current_period as open_period
 from wsoa.services.queries import (  # noqa: F401  (glossary is read through this module by the views)
+    effective_due,
     glossary,
-    latest_revised_due_ids,
-    latest_update_ids,
+    is_overdue_sql,
     people_by_code,
     with_latest_update,
 )
@@ -83,51 +84,32 @@ def list_plans() -> list[PlanSummary]:
     return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]
 
 
-def action_states(plan_id: int) -> list[tuple[int, ActionState, bool]]:
-    """(priority id, state, whether its latest update is demo data) for every live action in the plan: one query."""
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
-    latest_update = ProgressUpdate.__table__.alias("lu")
-    revised_update = ProgressUpdate.__table__.alias("ru")
-    rows = db.session.execute(
-        select(
-            Action.priority_id,
-            latest_update.c.rag,
-            Action.due_end,
-            revised_update.c.revised_due_end,
-            latest_update.c.source,
-        )
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
-        .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
-    )
-    return [
-        (priority_id, ActionState(rag, due, revised), source == "demo")
-        for priority_id, rag, due, revised, source in rows
-    ]
-
-
 def plan_overview(plan_id: int, today: date) -> PlanOverview:
+    """Each priority's RAG distribution and overdue count, and the period's progress, from grouped queries: no
+    action is loaded one by one (except those still owing an update, which the page names)."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
     priorities = db.session.scalars(
         select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
     ).all()
-    states_by_priority: dict[int, list[ActionState]] = defaultdict(list)
+    period = open_period(plan_id)  # the period updates are owed for: none until one is made current
+    groups = fact_groups(plan_id, period.id if period else None, today)
+    distributions: dict[int, dict[str, int]] = defaultdict(lambda: rag_distribution([]))
+    overdue: dict[int, int] = defaultdict(int)
     demo_ratings = 0
-    for priority_id, state, demo in action_states(plan_id):
-        states_by_priority[priority_id].append(state)
-        demo_ratings += demo
+    for group in groups:
+        distributions[group.priority_id][group.facts.rag or NOT_RATED] += group.count
+        state = ActionState(group.facts.rag, group.facts.due_end)
+        overdue[group.priority_id] += group.count if is_overdue(state, today) else 0
+        demo_ratings += group.count if group.demo else 0
     people = people_by_code()
     rows = [
         PriorityRow(
             priority=priority,
             lead_display=describe_lead(priority.lead_role, people),
-            distribution=rag_distribution(s.rag for s in states_by_priority[priority.id]),
-            overdue=sum(is_overdue(s, today) for s in states_by_priority[priority.id]),
+            distribution=distributions[priority.id],
+            overdue=overdue[priority.id],
         )
         for priority in priorities
     ]
@@ -137,7 +119,7 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
         totals=add_distributions(row.distribution for row in rows),
         overdue=sum(row.overdue for row in rows),
         current_period=current_period(plan_id),
-        progress=period_progress(plan_id, today),
+        progress=period_progress(plan_id, today, period=period, groups=groups),
         demo_ratings=demo_ratings,
     )
 
@@ -231,7 +213,7 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         kpi_cards=kpi_cards(kpis, today),
         groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
         distribution=rag_distribution(row.rag for row in rows),
-        progress=period_progress(priority.plan_id, today, priority_id=priority_id),
+        progress=period_progress(priority.plan_id, today, priority_id=priority_id, with_action_flags=True),
     )
 
 
@@ -320,6 +302,27 @@ class ActionListPage:
         return max(1, -(-self.total // self.per_page))
 
 
+@dataclass
+class ActionFilterChoices:
+    priorities: list[Priority]
+    lead_codes: list[str]
+
+
+def action_filter_choices(plan_id: int) -> ActionFilterChoices:
+    """What the action list's filters offer: the plan's priorities and the glossary's codes (no action is read)."""
+    if db.session.get(Plan, plan_id) is None:
+        raise NotFound(plan_id)
+    return ActionFilterChoices(priorities=_priorities(plan_id), lead_codes=sorted(people_by_code(), key=str.casefold))
+
+
+def _priorities(plan_id: int) -> list[Priority]:
+    return list(
+        db.session.scalars(
+            select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+        )
+    )
+
+
 def action_list(
     plan_id: int, filters: ActionFilters, today: date, page: int = 1, per_page: int = 100
 ) -> ActionListPage:
@@ -327,18 +330,13 @@ def action_list(
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
     latest_update = ProgressUpdate.__table__.alias("flu")
     revised_update = ProgressUpdate.__table__.alias("fru")
-    effective_due = func.coalesce(revised_update.c.revised_due_end, Action.due_end)
     ids = (
         select(Action.id)
         .join(Priority, Priority.id == Action.priority_id)
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+        .outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
         .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
     )
     if filters.priority is not None:
@@ -354,10 +352,9 @@ def action_list(
     elif filters.rag:
         ids = ids.where(latest_update.c.rag == filters.rag)
     if filters.overdue:
-        # The same rule as wsoa.domain.actions.is_overdue, in SQL so the page can count and paginate.
-        ids = ids.where(effective_due < today, func.coalesce(latest_update.c.rag, "") != "blue")
+        ids = ids.where(is_overdue_sql(latest_update.c.rag, revised_update.c.revised_due_end, today))
     if filters.due_before:
-        ids = ids.where(effective_due < filters.due_before)
+        ids = ids.where(effective_due(revised_update.c.revised_due_end) < filters.due_before)
     ids = ids.subquery()
     total = db.session.scalar(select(func.count()).select_from(ids))
     people = people_by_code()
@@ -371,15 +368,12 @@ def action_list(
         today,
         people,
     )
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
-    ).all()
     return ActionListPage(
         plan=plan,
         rows=rows,
         total=total or 0,
         page=page,
         per_page=per_page,
-        priorities=list(priorities),
+        priorities=_priorities(plan_id),
         lead_codes=sorted(people, key=str.casefold),
     )
