@@ -167,7 +167,8 @@ def period_progress(
         updated=updated,
         to_update=to_update,
         complete=complete,
-        outstanding_leads=_outstanding_leads(live, period_id) if period is not None else [],
+        # Read one by one only when some are owed (all of them, at worst: the page names every one).
+        outstanding_leads=_outstanding_leads(live, period_id) if to_update else [],
         flags=_action_flags(live, period_id, today, action_ids) if with_action_flags else {},
         flag_counts=flag_counts,
     )

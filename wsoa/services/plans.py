@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
@@ -166,9 +166,37 @@ class PriorityPage:
     distribution: dict[str, int]
     progress: PeriodProgress | None = None  # the current period's updates and honesty flags
     kpi_cards: list[KpiCard] = field(default_factory=list)  # each KPI's status, chart data and numbers
+    total: int = 0  # live actions in the priority; `groups` holds one page of them
+    page: int = 1
+    per_page: int = 100
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.page * self.per_page, self.total)
 
 
-def _action_rows(query, today: date, people: dict[str, str | None]) -> list[ActionRow]:
+# A board reads a priority's actions on one page: real priorities hold tens. A priority of thousands is paged, so the
+# page reads and draws one page of rows (drawing 1,000 rows alone costs about 70 ms here).
+PRIORITY_PAGE_SIZE = 100
+
+
+def _action_rows(page_ids: Select, today: date, people: dict[str, str | None]) -> list[ActionRow]:
+    """The rows for one page: `page_ids` picks the page's action ids (sorted and limited, its sort keys as further
+    columns) before any update is joined, so only the page's actions read their latest updates."""
+    page = page_ids.subquery("page_ids")
+    query = (
+        select(Action)
+        .join(page, page.c.id == Action.id)
+        .order_by(*(column for column in page.c if column.key != "id"), page.c.id)
+    )
     rows = []
     for action, latest, period_label, revised_due_end in db.session.execute(with_latest_update(query, Action)):
         state = ActionState(latest.rag if latest else None, action.due_end, revised_due_end)
@@ -186,7 +214,8 @@ def _action_rows(query, today: date, people: dict[str, str | None]) -> list[Acti
     return rows
 
 
-def priority_page(priority_id: int, today: date) -> PriorityPage:
+def priority_page(priority_id: int, today: date, page: int = 1, per_page: int = PRIORITY_PAGE_SIZE) -> PriorityPage:
+    """A priority with one page of its actions; its distribution and the period's progress count every action."""
     priority = db.session.scalars(
         select(Priority).options(selectinload(Priority.plan)).where(Priority.id == priority_id)
     ).first()
@@ -196,14 +225,23 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         select(Outcome).where(Outcome.priority_id == priority_id).order_by(Outcome.position, Outcome.id)
     ).all()
     kpis = db.session.scalars(select(Kpi).where(Kpi.priority_id == priority_id).order_by(Kpi.position, Kpi.id)).all()
+    period = open_period(priority.plan_id)
+    groups = fact_groups(priority.plan_id, period.id if period else None, today, priority_id=priority_id)
+    total = sum(group.count for group in groups)
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     people = people_by_code()
     rows = _action_rows(
-        select(Action)
+        select(Action.id, Action.position.label("action_position"))
         .where(Action.priority_id == priority_id, Action.retired_at.is_(None))
-        .order_by(Action.position, Action.id),
+        .order_by(Action.position, Action.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page),
         today,
         people,
     )
+    distribution = rag_distribution([])
+    for group in groups:
+        distribution[group.facts.rag or NOT_RATED] += group.count
     return PriorityPage(
         priority=priority,
         plan=priority.plan,
@@ -212,8 +250,19 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         kpis=list(kpis),
         kpi_cards=kpi_cards(kpis, today),
         groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
-        distribution=rag_distribution(row.rag for row in rows),
-        progress=period_progress(priority.plan_id, today, priority_id=priority_id, with_action_flags=True),
+        distribution=distribution,
+        progress=period_progress(
+            priority.plan_id,
+            today,
+            priority_id=priority_id,
+            with_action_flags=True,
+            action_ids=[row.action.id for row in rows],
+            period=period,
+            groups=groups,
+        ),
+        total=total,
+        page=page,
+        per_page=per_page,
     )
 
 
@@ -335,10 +384,14 @@ def action_list(
     ids = (
         select(Action.id)
         .join(Priority, Priority.id == Action.priority_id)
-        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
-        .outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
         .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
     )
+    # Join the latest and revising updates only for the filters that read them: unfiltered, the list counts and
+    # sorts action rows alone.
+    if filters.rag or filters.overdue:
+        ids = ids.outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+    if filters.overdue or filters.due_before:
+        ids = ids.outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
     if filters.priority is not None:
         ids = ids.where(Priority.number == filters.priority)
     if filters.lead:
@@ -355,13 +408,14 @@ def action_list(
         ids = ids.where(is_overdue_sql(latest_update.c.rag, revised_update.c.revised_due_end, today))
     if filters.due_before:
         ids = ids.where(effective_due(revised_update.c.revised_due_end) < filters.due_before)
-    ids = ids.subquery()
-    total = db.session.scalar(select(func.count()).select_from(ids))
+    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
     people = people_by_code()
     rows = _action_rows(
-        select(Action)
-        .join(ids, ids.c.id == Action.id)
-        .join(Priority, Priority.id == Action.priority_id)
+        ids.add_columns(
+            Priority.position.label("priority_position"),
+            Priority.number.label("priority_number"),
+            Action.position.label("action_position"),
+        )
         .order_by(Priority.position, Priority.number, Action.position, Action.id)
         .limit(per_page)
         .offset((page - 1) * per_page),

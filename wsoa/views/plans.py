@@ -33,9 +33,9 @@ def overview(plan_id: int):
 @bp.route("/priorities/<int:priority_id>")
 @requires("view")
 def priority(priority_id: int):
-    """A priority: its outcomes, impact measures and actions grouped by outcome and section."""
+    """A priority: its outcomes, impact measures and actions grouped by outcome and section (a page at a time)."""
     try:
-        page = plan_service.priority_page(priority_id, today())
+        page = plan_service.priority_page(priority_id, today(), page=request.args.get("page", 1, type=int) or 1)
     except plan_service.NotFound:
         abort(404)
     return render_template("plans/priority.html", page=page, plan=page.plan)
