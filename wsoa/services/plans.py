@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
@@ -188,15 +188,10 @@ class PriorityPage:
 PRIORITY_PAGE_SIZE = 100
 
 
-def _action_rows(page_ids: Select, today: date, people: dict[str, str | None]) -> list[ActionRow]:
-    """The rows for one page: `page_ids` picks the page's action ids (sorted and limited, its sort keys as further
-    columns) before any update is joined, so only the page's actions read their latest updates."""
-    page = page_ids.subquery("page_ids")
-    query = (
-        select(Action)
-        .join(page, page.c.id == Action.id)
-        .order_by(*(column for column in page.c if column.key != "id"), page.c.id)
-    )
+def _action_rows(action_ids: list[int], today: date, people: dict[str, str | None]) -> list[ActionRow]:
+    """The rows for one page of actions, in the order given: only these actions' latest updates are read."""
+    query = select(Action).where(Action.id.in_(action_ids))
+    order = {action_id: n for n, action_id in enumerate(action_ids)}
     rows = []
     for action, latest, period_label, revised_due_end in db.session.execute(with_latest_update(query, Action)):
         state = ActionState(latest.rag if latest else None, action.due_end, revised_due_end)
@@ -211,6 +206,7 @@ def _action_rows(page_ids: Select, today: date, people: dict[str, str | None]) -
                 latest_period_label=period_label,
             )
         )
+    rows.sort(key=lambda row: order[row.action.id])
     return rows
 
 
@@ -230,15 +226,14 @@ def priority_page(priority_id: int, today: date, page: int = 1, per_page: int = 
     total = sum(group.count for group in groups)
     page = min(max(page, 1), max(1, -(-total // per_page)))
     people = people_by_code()
-    rows = _action_rows(
-        select(Action.id, Action.position.label("action_position"))
+    page_ids = db.session.scalars(
+        select(Action.id)
         .where(Action.priority_id == priority_id, Action.retired_at.is_(None))
         .order_by(Action.position, Action.id)
         .limit(per_page)
-        .offset((page - 1) * per_page),
-        today,
-        people,
-    )
+        .offset((page - 1) * per_page)
+    ).all()
+    rows = _action_rows(list(page_ids), today, people)
     distribution = rag_distribution([])
     for group in groups:
         distribution[group.facts.rag or NOT_RATED] += group.count
@@ -408,20 +403,19 @@ def action_list(
         ids = ids.where(is_overdue_sql(latest_update.c.rag, revised_update.c.revised_due_end, today))
     if filters.due_before:
         ids = ids.where(effective_due(revised_update.c.revised_due_end) < filters.due_before)
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-    people = people_by_code()
-    rows = _action_rows(
-        ids.add_columns(
-            Priority.position.label("priority_position"),
-            Priority.number.label("priority_number"),
-            Action.position.label("action_position"),
-        )
+    # One filtered pass gives the page's ids and, beside each, how many actions match in all.
+    page_rows = db.session.execute(
+        ids.add_columns(func.count().over().label("total"))
         .order_by(Priority.position, Priority.number, Action.position, Action.id)
         .limit(per_page)
-        .offset((page - 1) * per_page),
-        today,
-        people,
-    )
+        .offset((page - 1) * per_page)
+    ).all()
+    if page_rows:
+        total = page_rows[0].total
+    else:  # past the last page (or nothing matches): count on its own
+        total = db.session.scalar(select(func.count()).select_from(ids.subquery())) if page > 1 else 0
+    people = people_by_code()
+    rows = _action_rows([row.id for row in page_rows], today, people)
     return ActionListPage(
         plan=plan,
         rows=rows,
