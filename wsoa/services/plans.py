@@ -210,8 +210,9 @@ def _action_rows(action_ids: list[int], today: date, people: dict[str, str | Non
     return rows
 
 
-def priority_page(priority_id: int, today: date, page: int = 1, per_page: int = PRIORITY_PAGE_SIZE) -> PriorityPage:
+def priority_page(priority_id: int, today: date, page: int = 1, per_page: int | None = None) -> PriorityPage:
     """A priority with one page of its actions; its distribution and the period's progress count every action."""
+    per_page = per_page or PRIORITY_PAGE_SIZE
     priority = db.session.scalars(
         select(Priority).options(selectinload(Priority.plan)).where(Priority.id == priority_id)
     ).first()
