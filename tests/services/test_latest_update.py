@@ -191,8 +191,9 @@ def test_an_import_and_a_reimport_point_each_action_at_its_newest_update(databas
     assert shown_rags(plan_id) == {"1.1.1": "green", "1.1.2": "amber", "1.1.3": None}
     assert_pointers_match_history()
 
-    # The same file again adds nothing and moves nothing.
+    # The same file again adds nothing and moves nothing, nor marks any action as edited.
     before = stored_pointers()
+    edited = dict(db.session.execute(select(Action.id, Action.updated_at)).all())
     import_workbook(
         [
             [1, "1.1.1", "Review the strategy", "Dec 20", "DCS", None, "G", "Started"],
@@ -202,6 +203,8 @@ def test_an_import_and_a_reimport_point_each_action_at_its_newest_update(databas
         plan=first.plan,
     )
     assert stored_pointers() == before
+    db.session.expire_all()
+    assert dict(db.session.execute(select(Action.id, Action.updated_at)).all()) == edited
 
     # A newer workbook: a changed rating is appended and shown, a new action arrives rated.
     second = import_workbook(

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Update, and_, case, event, func, inspect, or_, select, update
+from sqlalchemy import Update, case, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from wsoa.models.audit import AuditEvent, ImportBatch
@@ -65,26 +65,38 @@ def _newest(*conditions):
     )
 
 
-def _never_back(pointer, newest):
-    """The higher of the pointer and the newest update this statement sees.
+def _newer_than(pointer, *conditions):
+    """The action has an update newer than the pointer (as this statement sees the history): one index probe."""
+    return exists().where(
+        ProgressUpdate.action_id == Action.id, ProgressUpdate.id > func.coalesce(pointer, 0), *conditions
+    )
+
+
+def _forward(pointer, newest):
+    """The newest update this statement sees, unless the pointer already points further on.
 
     On PostgreSQL an UPDATE that waited for another transaction's lock on the action re-reads the action row but
     not the history, so `newest` can miss the update that transaction committed; the pointer it left is newer.
     """
-    return case((and_(pointer.is_not(None), or_(newest.is_(None), pointer > newest)), pointer), else_=newest)
+    return case((newest > func.coalesce(pointer, 0), newest), else_=pointer)
 
 
 def point_at_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: int | None = None) -> Update:
     """One UPDATE that points the actions (by id, or a whole plan's) at their newest and newest revising updates.
 
-    History is append-only and ids grow, so the newest update is the one with the highest id; a pointer only moves
-    forward. Each action costs two index probes on progress_update, however long its history.
+    History is append-only and ids grow, so the newest update is the one with the highest id and a pointer only
+    moves forward. Only actions with an update newer than their pointers are written, and that is no edit of the
+    action: its updated_at stays (an import re-pointing a whole plan would otherwise touch every action).
     """
-    statement = update(Action).values(
-        latest_update_id=_never_back(Action.latest_update_id, _newest()),
-        latest_revised_update_id=_never_back(
-            Action.latest_revised_update_id, _newest(ProgressUpdate.revised_due_end.is_not(None))
-        ),
+    revising = ProgressUpdate.revised_due_end.is_not(None)
+    statement = (
+        update(Action)
+        .where(or_(_newer_than(Action.latest_update_id), _newer_than(Action.latest_revised_update_id, revising)))
+        .values(
+            latest_update_id=_forward(Action.latest_update_id, _newest()),
+            latest_revised_update_id=_forward(Action.latest_revised_update_id, _newest(revising)),
+            updated_at=Action.updated_at,
+        )
     )
     if action_ids is not None:
         statement = statement.where(Action.id.in_(sorted(set(action_ids))))
