@@ -97,3 +97,12 @@ def test_a_short_priority_has_no_pagination(client, login_as, fixed_today):
     assert len(page.select("main table tbody tr")) == 4
     assert page.select_one(".govuk-pagination") is None
     assert page.select_one("#actions-shown") is None
+
+
+@pytest.mark.parametrize("page", ["999999999999999999999", "-3", "x"])
+def test_any_page_number_in_the_address_gets_a_page_not_an_error(client, login_as, fixed_today, page):
+    built = build_plan(4, "Testshire WSoA")
+    login_as("viewer")
+    assert client.get(f"/priorities/{built['one'].id}?page={page}").status_code == 200
+    listing = client.get(f"/plans/{built['plan'].id}/actions?page={page}")
+    assert listing.status_code == 200

@@ -186,6 +186,7 @@ class PriorityPage:
 # A board reads a priority's actions on one page: real priorities hold tens. A priority of thousands is paged, so the
 # page reads and draws one page of rows (drawing 1,000 rows alone costs about 70 ms here).
 PRIORITY_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 
 def _action_rows(action_ids: list[int], today: date, people: dict[str, str | None]) -> list[ActionRow]:
@@ -372,6 +373,9 @@ def action_list(
     plan_id: int, filters: ActionFilters, today: date, page: int = 1, per_page: int = 100
 ) -> ActionListPage:
     """The filterable list across the plan; overdue uses the revised date when one was agreed."""
+    # Past the last page shows none; a page number no plan reaches is kept inside what the database can count to
+    # (a 21-digit page in the address overflowed SQLite's integers: a 500 page).
+    page = min(max(page, 1), MAX_PAGE)
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
