@@ -47,6 +47,12 @@ P95_TARGET_MS = 300
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+POINTER_CHECK = """
+SELECT count(*) FROM action a
+WHERE a.latest_update_id IS DISTINCT FROM (SELECT max(u.id) FROM progress_update u WHERE u.action_id = a.id)
+   OR a.latest_revised_update_id IS DISTINCT FROM
+      (SELECT max(u.id) FROM progress_update u WHERE u.action_id = a.id AND u.revised_due_end IS NOT NULL)
+"""
 FIELD = re.compile(r'name="(version|seen_update)"[^>]*value="([^"]*)"')
 
 
@@ -262,6 +268,8 @@ def main() -> None:
                     "SELECT narrative, COUNT(*) FROM progress_update WHERE narrative LIKE 'load-%' GROUP BY narrative"
                 ).fetchall()
             )
+            # Pages read each action's current state through its pointer: it must be the newest update stored.
+            misdirected = connection.execute(POINTER_CHECK).fetchone()[0]
         acknowledged = results["acknowledged"]
         lost = [m for m in acknowledged if m not in stored]
         duplicated = [m for m, n in stored.items() if n > 1]
@@ -281,6 +289,11 @@ def main() -> None:
                 f"{len(lost)} lost, {len(duplicated)} duplicated",
             ),
             ("p95 under 300 ms", p95_ms < P95_TARGET_MS, f"p95 {p95_ms:.0f} ms"),
+            (
+                "every action points at its newest update",
+                not misdirected,
+                f"{misdirected} actions point elsewhere",
+            ),
         ]
         for name, met, figure in targets:
             print(f"target {name}: {'MET' if met else 'MISSED'} ({figure})")

@@ -89,3 +89,19 @@ class _LazyMigrationCommands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self._group().get_command(ctx, name)
+
+
+@event.listens_for(Engine, "connect")
+def _no_jit_on_postgresql(dbapi_connection, connection_record) -> None:
+    """PostgreSQL compiles a query to machine code once its estimated cost passes jit_above_cost: 45 ms of compiling
+    for the plan overview's 20 ms grouped query at 10,000 actions. The app's queries are short: never compile.
+
+    Set for the session outside any transaction, so the pool's rollback on check-in does not undo it.
+    """
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SET jit = off")
+        finally:
+            dbapi_connection.autocommit = autocommit

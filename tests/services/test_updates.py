@@ -200,7 +200,7 @@ def test_each_save_is_audited_with_before_and_after(plan_with_action):
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="real concurrent transactions need PostgreSQL's row locks")
 def test_two_truly_concurrent_saves_on_postgresql_leave_one_saved_and_one_refused(app, plan_with_action):
     action_id, user_id = plan_with_action["action"].id, plan_with_action["user"].id
-    second_started = threading.Event()
+    first_saved, second_started = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 
     def first():
@@ -210,6 +210,7 @@ def test_two_truly_concurrent_saves_on_postgresql_leave_one_saved_and_one_refuse
             update_service.record_progress_update(
                 context, UpdateDraft(rag="green", narrative="First"), user=user, expected_version=1
             )
+            first_saved.set()
             second_started.wait(5)
             time.sleep(0.5)  # the second save is now waiting on this transaction's row lock
             db.session.commit()
@@ -217,6 +218,9 @@ def test_two_truly_concurrent_saves_on_postgresql_leave_one_saved_and_one_refuse
 
     def second():
         with app.app_context():
+            # Wait for the first to hold the action's row lock: otherwise whichever thread runs first wins, and
+            # under load that was sometimes the second (the test then failed though nothing was wrong).
+            first_saved.wait(5)
             user = db.session.get(User, user_id)
             context = update_service.update_context(action_id)
             second_started.set()
@@ -299,7 +303,7 @@ def test_period_progress_counts_updates_names_outstanding_leads_and_flags_action
     unknown = create_action(priority=priority, ref="1.1.4", lead="Head of SEND")
     db.session.commit()
 
-    progress = period_progress(plan.id, TODAY)
+    progress = period_progress(plan.id, TODAY, with_action_flags=True)
     assert (progress.updated, progress.to_update, progress.complete, progress.expected) == (1, 2, 1, 3)
     assert [(o.code, o.person, o.refs) for o in progress.outstanding_leads] == [
         ("DoP", "Claire Parker", ["1.1.2"]),

@@ -135,6 +135,12 @@ class Action(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Incremented by every progress update or edit; a stale form is refused rather than overwriting.
     version: Mapped[int] = mapped_column(default=1)
+    # The newest progress update (the action's current state) and the newest that moved its completion date, so a
+    # page joins one row per action instead of grouping the whole history. Both are kept in the transaction that
+    # appends the update (wsoa.models.point_at_latest_updates); history itself stays append-only. No foreign key:
+    # progress_update already refers to action, and a cycle would order neither deletes nor backups.
+    latest_update_id: Mapped[int | None]
+    latest_revised_update_id: Mapped[int | None]
 
     priority: Mapped[Priority] = relationship(back_populates="actions", lazy="raise")
     outcome: Mapped[Outcome | None] = relationship(lazy="raise")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.domain.rag import RAG_VALUES
@@ -45,6 +45,8 @@ class ProgressUpdate(db.Model):
 
     __tablename__ = "progress_update"
     __table_args__ = (
+        # "Was this action updated in this period?" as one index probe per action (pages ask it for every row).
+        Index("ix_progress_update_action_period", "action_id", "review_period_id"),
         _rag_check("rag"),
         _rag_check("confidence"),
         CheckConstraint(f"source IN ({', '.join(repr(s) for s in UPDATE_SOURCES)})", name="source_allowed"),

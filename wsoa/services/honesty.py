@@ -1,17 +1,16 @@
 """The current period's progress and honesty flags for a plan or one priority, in a fixed number of queries."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from wsoa.domain.honesty import FLAG_TITLES, ActionFacts, Flag, HonestyFlag, count_flags, honesty_flags, needs_update
+from wsoa.domain.honesty import FLAG_TITLES, ActionFacts, Flag, HonestyFlag, honesty_flags, needs_update
 from wsoa.domain.leads import lead_codes
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, ProgressUpdate, ReviewPeriod, Role
 from wsoa.services.periods import current_period
-from wsoa.services.queries import latest_revised_due_ids, latest_update_ids
+from wsoa.services.queries import effective_due, filled, updated_in_period
 
 NO_LEAD = "No lead named"
 
@@ -52,90 +51,189 @@ class PeriodProgress:
         return [(FLAG_TITLES[flag], count) for flag, count in self.flag_counts.items()]
 
 
-def period_progress(plan_id: int, today: date, *, priority_id: int | None = None) -> PeriodProgress:
-    """Updated and outstanding counts for the plan's current period, who still owes updates, and every flag."""
-    period = current_period(plan_id)
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
+@dataclass(frozen=True)
+class FactGroup:
+    """Live actions of one priority that share every fact the rules read, and how many there are."""
+
+    priority_id: int
+    facts: ActionFacts  # stands for each of them: same rating, completion date passed or not, texts filled or not
+    demo: bool  # their latest update is demo data
+    count: int
+
+
+def fact_groups(plan_id: int, period_id: int | None, today: date, *, priority_id: int | None = None) -> list[FactGroup]:
+    """The plan's live actions grouped by their facts: one grouped query, whatever the plan's size.
+
+    SQL works out each action's facts (its latest rating, whether its completion date has passed, which texts are
+    filled in, whether it was updated in the period) and returns one row per combination with how many actions
+    share it, so the rules in wsoa.domain (honesty flags, overdue) judge each combination once, not each action.
+    """
     latest_update = ProgressUpdate.__table__.alias("hon_latest")
     revised_update = ProgressUpdate.__table__.alias("hon_revised")
-    # Which actions have an update this period: one indexed query, looked up in Python. (Joined or EXISTS forms
-    # let SQLite walk the period's updates once per action: seconds for a 10,000-action plan.)
-    updated_ids = set(
-        db.session.scalars(
-            select(ProgressUpdate.action_id)
-            .join(Action, Action.id == ProgressUpdate.action_id)
-            .where(Action.plan_id == plan_id, ProgressUpdate.review_period_id == (period.id if period else -1))
-            .distinct()
+    live = _live(plan_id, priority_id)
+    facts = (
+        select(
+            Action.priority_id.label("priority_id"),
+            latest_update.c.rag.label("rag"),
+            (effective_due(revised_update.c.revised_due_end) < today).label("past_due"),
+            filled(latest_update.c.evidence).label("evidence"),
+            filled(latest_update.c.next_steps).label("next_steps"),
+            filled(latest_update.c.risks).label("risks"),
+            updated_in_period(period_id).label("updated"),
+            (latest_update.c.source == "demo").label("demo"),
         )
+        .select_from(Action)
+        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+        .outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
+        .where(*live)
+        .subquery("facts")
     )
+    columns = [
+        facts.c.priority_id,
+        facts.c.rag,
+        facts.c.past_due,
+        facts.c.evidence,
+        facts.c.next_steps,
+        facts.c.risks,
+        facts.c.updated,
+        facts.c.demo,
+    ]
+    return [
+        FactGroup(
+            priority_id=group_priority,
+            facts=ActionFacts(
+                rag=rag,
+                # Any day before today stands for "passed"; none for "not passed or no date" (the rules treat both
+                # alike).
+                due_end=today - timedelta(days=1) if past_due else None,
+                evidence="filled" if evidence else None,
+                next_steps="filled" if next_steps else None,
+                risks="filled" if risks else None,
+                updated_this_period=bool(updated),
+                period_open=period_id is not None,
+            ),
+            demo=bool(demo),
+            count=count,
+        )
+        for group_priority, rag, past_due, evidence, next_steps, risks, updated, demo, count in db.session.execute(
+            select(*columns, func.count()).group_by(*columns)
+        )
+    ]
+
+
+def _live(plan_id: int, priority_id: int | None) -> list:
     live = [Action.plan_id == plan_id, Action.retired_at.is_(None)]
     if priority_id is not None:
         live.append(Action.priority_id == priority_id)
+    return live
+
+
+def period_progress(
+    plan_id: int,
+    today: date,
+    *,
+    priority_id: int | None = None,
+    with_action_flags: bool = False,
+    action_ids: list[int] | None = None,
+    period: ReviewPeriod | None = None,
+    groups: list[FactGroup] | None = None,
+) -> PeriodProgress:
+    """Updated and outstanding counts for the plan's current period, who still owes updates, and every flag.
+
+    Counts come from fact_groups (pass `period` and `groups` when the caller already has them); only the actions
+    still owing an update are read one by one, to name them under their leads. With `with_action_flags`, each
+    action's own flags too (limited to `action_ids`: the rows a page shows).
+    """
+    if groups is None:
+        period = current_period(plan_id)
+        groups = fact_groups(plan_id, period.id if period else None, today, priority_id=priority_id)
+    period_id = period.id if period else None
+    flag_counts = dict.fromkeys(Flag, 0)
+    updated = to_update = complete = 0
+    for group in groups:
+        for flag in {f.flag for f in honesty_flags(group.facts, today)}:
+            flag_counts[flag] += group.count
+        if period is None:
+            continue
+        if group.facts.updated_this_period:
+            updated += group.count
+        elif needs_update(group.facts):
+            to_update += group.count
+        else:
+            complete += group.count
+    live = _live(plan_id, priority_id)
+    return PeriodProgress(
+        period=period,
+        updated=updated,
+        to_update=to_update,
+        complete=complete,
+        # Read one by one only when some are owed (all of them, at worst: the page names every one).
+        outstanding_leads=_outstanding_leads(live, period_id) if to_update else [],
+        flags=_action_flags(live, period_id, today, action_ids) if with_action_flags else {},
+        flag_counts=flag_counts,
+    )
+
+
+def _outstanding_leads(live, period_id: int | None) -> list[OutstandingLead]:
+    """The actions not updated this period, under each lead role (or the lead as written): one query."""
+    latest_update = ProgressUpdate.__table__.alias("out_latest")
+    rows = db.session.execute(
+        select(Action.ref, Action.lead, latest_update.c.rag, ActionLead.role_id, Role.code, Role.person)
+        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+        .outerjoin(ActionLead, ActionLead.action_id == Action.id)
+        .outerjoin(Role, Role.id == ActionLead.role_id)
+        .where(*live, ~updated_in_period(period_id))
+        .order_by(Action.position, Action.id, Role.code)
+    )
+    outstanding: dict[str, OutstandingLead] = {}
+    for ref, lead, rag, role_id, code, person in rows:
+        if not needs_update(ActionFacts(rag=rag, due_end=None, period_open=True)):
+            continue  # complete: no update owed
+        if role_id is None:
+            code = " / ".join(lead_codes(lead)) or NO_LEAD
+        outstanding.setdefault(code, OutstandingLead(code=code, person=person)).refs.append(ref)
+    return sorted(outstanding.values(), key=lambda o: (-o.count, o.code.casefold()))
+
+
+def _action_flags(
+    live, period_id: int | None, today: date, action_ids: list[int] | None
+) -> dict[int, list[HonestyFlag]]:
+    """Each listed action's flags from its own facts: one query."""
+    if action_ids is not None:
+        live = [*live, Action.id.in_(action_ids)]
+    latest_update = ProgressUpdate.__table__.alias("flag_latest")
+    revised_update = ProgressUpdate.__table__.alias("flag_revised")
     rows = db.session.execute(
         select(
             Action.id,
-            Action.ref,
-            Action.lead,
             Action.due_end,
             latest_update.c.rag,
             latest_update.c.evidence,
             latest_update.c.next_steps,
             latest_update.c.risks,
             revised_update.c.revised_due_end,
+            updated_in_period(period_id),
         )
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+        .outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
         .where(*live)
-        .order_by(Action.position, Action.id)
-    ).all()
-    roles_by_action: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    for action_id, code, person in db.session.execute(
-        select(ActionLead.action_id, Role.code, Role.person)
-        .join(Role, Role.id == ActionLead.role_id)
-        .join(Action, Action.id == ActionLead.action_id)
-        .where(*live)
-        .order_by(Role.code)
-    ):
-        roles_by_action[action_id].append((code, person))
-
-    flags: dict[int, list[HonestyFlag]] = {}
-    outstanding: dict[str, OutstandingLead] = {}
-    updated = to_update = complete = 0
-    for action_id, ref, lead, due_end, rag, evidence, next_steps, risks, revised_due_end in rows:
-        facts = ActionFacts(
-            rag=rag,
-            due_end=due_end,
-            revised_due_end=revised_due_end,
-            evidence=evidence,
-            next_steps=next_steps,
-            risks=risks,
-            updated_this_period=action_id in updated_ids,
-            period_open=period is not None,
-        )
-        flags[action_id] = honesty_flags(facts, today)
-        if period is None:
-            continue
-        if facts.updated_this_period:
-            updated += 1
-        elif needs_update(facts):
-            to_update += 1
-            leads = roles_by_action.get(action_id) or [(" / ".join(lead_codes(lead)) or NO_LEAD, None)]
-            for code, person in leads:
-                outstanding.setdefault(code, OutstandingLead(code=code, person=person)).refs.append(ref)
-        else:
-            complete += 1
-    return PeriodProgress(
-        period=period,
-        updated=updated,
-        to_update=to_update,
-        complete=complete,
-        outstanding_leads=sorted(outstanding.values(), key=lambda o: (-o.count, o.code.casefold())),
-        flags=flags,
-        flag_counts=count_flags(list(flags.values())),
     )
+    return {
+        action_id: honesty_flags(
+            ActionFacts(
+                rag=rag,
+                due_end=due_end,
+                revised_due_end=revised_due_end,
+                evidence=evidence,
+                next_steps=next_steps,
+                risks=risks,
+                updated_this_period=bool(updated),
+                period_open=period_id is not None,
+            ),
+            today,
+        )
+        for action_id, due_end, rag, evidence, next_steps, risks, revised_due_end, updated in rows
+    }
 
 
 def action_flags(action: Action, updates_newest_first: list[ProgressUpdate], today: date) -> list[HonestyFlag]:

@@ -28,6 +28,7 @@ from wsoa.models import (
 from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import audit
 from wsoa.services.leads import relink_leads
+from wsoa.services.queries import refresh_latest_updates
 
 LARGEST_NUMBER = 2**31 - 1  # an integer column holds no more on PostgreSQL
 INSERT_CHUNK = 500  # rows per multi-row INSERT: fast, and a large import's memory stays flat
@@ -526,6 +527,7 @@ def _merge_actions(plan, parsed_actions, priorities, outcomes, periods, roles, b
         id_at = dict(db.session.execute(table.insert().returning(table.c.position, table.c.id), rows).all())
         new_actions.extend((id_at[position], parsed) for position, parsed in chunk)
     _append_updates(new_actions, to_update, periods, batch, result)
+    refresh_latest_updates(plan_id=plan.id)  # the pages read each action's newest update through its pointer
     relink_leads([(action_id, parsed.lead) for action_id, parsed in new_actions], roles, new_actions=True)
     relink_leads([(action.id, parsed.lead) for action, parsed in to_update], roles)
     result.missing = [

@@ -10,15 +10,16 @@ from sqlalchemy.orm import selectinload
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
 from wsoa.domain.honesty import HonestyFlag
 from wsoa.domain.leads import describe_lead
-from wsoa.domain.rag import add_distributions, rag_distribution
+from wsoa.domain.rag import NOT_RATED, add_distributions, rag_distribution
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
-from wsoa.services.honesty import PeriodProgress, action_flags, period_progress
+from wsoa.services.honesty import PeriodProgress, action_flags, fact_groups, period_progress
 from wsoa.services.kpis import KpiCard, kpi_cards
+from wsoa.services.periods import current_period as open_period
 from wsoa.services.queries import (  # noqa: F401  (glossary is read through this module by the views)
+    effective_due,
     glossary,
-    latest_revised_due_ids,
-    latest_update_ids,
+    is_overdue_sql,
     people_by_code,
     with_latest_update,
 )
@@ -85,51 +86,32 @@ def list_plans(*, archived: bool = False) -> list[PlanSummary]:
     return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]
 
 
-def action_states(plan_id: int) -> list[tuple[int, ActionState, bool]]:
-    """(priority id, state, whether its latest update is demo data) for every live action in the plan: one query."""
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
-    latest_update = ProgressUpdate.__table__.alias("lu")
-    revised_update = ProgressUpdate.__table__.alias("ru")
-    rows = db.session.execute(
-        select(
-            Action.priority_id,
-            latest_update.c.rag,
-            Action.due_end,
-            revised_update.c.revised_due_end,
-            latest_update.c.source,
-        )
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
-        .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
-    )
-    return [
-        (priority_id, ActionState(rag, due, revised), source == "demo")
-        for priority_id, rag, due, revised, source in rows
-    ]
-
-
 def plan_overview(plan_id: int, today: date) -> PlanOverview:
+    """Each priority's RAG distribution and overdue count, and the period's progress, from grouped queries: no
+    action is loaded one by one (except those still owing an update, which the page names)."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
     priorities = db.session.scalars(
         select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
     ).all()
-    states_by_priority: dict[int, list[ActionState]] = defaultdict(list)
+    period = open_period(plan_id)  # the period updates are owed for: none until one is made current
+    groups = fact_groups(plan_id, period.id if period else None, today)
+    distributions: dict[int, dict[str, int]] = defaultdict(lambda: rag_distribution([]))
+    overdue: dict[int, int] = defaultdict(int)
     demo_ratings = 0
-    for priority_id, state, demo in action_states(plan_id):
-        states_by_priority[priority_id].append(state)
-        demo_ratings += demo
+    for group in groups:
+        distributions[group.priority_id][group.facts.rag or NOT_RATED] += group.count
+        state = ActionState(group.facts.rag, group.facts.due_end)
+        overdue[group.priority_id] += group.count if is_overdue(state, today) else 0
+        demo_ratings += group.count if group.demo else 0
     people = people_by_code()
     rows = [
         PriorityRow(
             priority=priority,
             lead_display=describe_lead(priority.lead_role, people),
-            distribution=rag_distribution(s.rag for s in states_by_priority[priority.id]),
-            overdue=sum(is_overdue(s, today) for s in states_by_priority[priority.id]),
+            distribution=distributions[priority.id],
+            overdue=overdue[priority.id],
         )
         for priority in priorities
     ]
@@ -139,7 +121,7 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
         totals=add_distributions(row.distribution for row in rows),
         overdue=sum(row.overdue for row in rows),
         current_period=current_period(plan_id),
-        progress=period_progress(plan_id, today),
+        progress=period_progress(plan_id, today, period=period, groups=groups),
         demo_ratings=demo_ratings,
     )
 
@@ -186,9 +168,33 @@ class PriorityPage:
     distribution: dict[str, int]
     progress: PeriodProgress | None = None  # the current period's updates and honesty flags
     kpi_cards: list[KpiCard] = field(default_factory=list)  # each KPI's status, chart data and numbers
+    total: int = 0  # live actions in the priority; `groups` holds one page of them
+    page: int = 1
+    per_page: int = 100
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.page * self.per_page, self.total)
 
 
-def _action_rows(query, today: date, people: dict[str, str | None]) -> list[ActionRow]:
+# A board reads a priority's actions on one page: real priorities hold tens. A priority of thousands is paged, so the
+# page reads and draws one page of rows (drawing 1,000 rows alone costs about 70 ms here).
+PRIORITY_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+
+
+def _action_rows(action_ids: list[int], today: date, people: dict[str, str | None]) -> list[ActionRow]:
+    """The rows for one page of actions, in the order given: only these actions' latest updates are read."""
+    query = select(Action).where(Action.id.in_(action_ids))
+    order = {action_id: n for n, action_id in enumerate(action_ids)}
     rows = []
     for action, latest, period_label, revised_due_end in db.session.execute(with_latest_update(query, Action)):
         state = ActionState(latest.rag if latest else None, action.due_end, revised_due_end)
@@ -203,10 +209,13 @@ def _action_rows(query, today: date, people: dict[str, str | None]) -> list[Acti
                 latest_period_label=period_label,
             )
         )
+    rows.sort(key=lambda row: order[row.action.id])
     return rows
 
 
-def priority_page(priority_id: int, today: date) -> PriorityPage:
+def priority_page(priority_id: int, today: date, page: int = 1, per_page: int | None = None) -> PriorityPage:
+    """A priority with one page of its actions; its distribution and the period's progress count every action."""
+    per_page = per_page or PRIORITY_PAGE_SIZE
     priority = db.session.scalars(
         select(Priority).options(selectinload(Priority.plan)).where(Priority.id == priority_id)
     ).first()
@@ -216,14 +225,22 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         select(Outcome).where(Outcome.priority_id == priority_id).order_by(Outcome.position, Outcome.id)
     ).all()
     kpis = db.session.scalars(select(Kpi).where(Kpi.priority_id == priority_id).order_by(Kpi.position, Kpi.id)).all()
+    period = open_period(priority.plan_id)
+    groups = fact_groups(priority.plan_id, period.id if period else None, today, priority_id=priority_id)
+    total = sum(group.count for group in groups)
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     people = people_by_code()
-    rows = _action_rows(
-        select(Action)
+    page_ids = db.session.scalars(
+        select(Action.id)
         .where(Action.priority_id == priority_id, Action.retired_at.is_(None))
-        .order_by(Action.position, Action.id),
-        today,
-        people,
-    )
+        .order_by(Action.position, Action.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    rows = _action_rows(list(page_ids), today, people)
+    distribution = rag_distribution([])
+    for group in groups:
+        distribution[group.facts.rag or NOT_RATED] += group.count
     return PriorityPage(
         priority=priority,
         plan=priority.plan,
@@ -232,8 +249,19 @@ def priority_page(priority_id: int, today: date) -> PriorityPage:
         kpis=list(kpis),
         kpi_cards=kpi_cards(kpis, today),
         groups=group_by_outcome_and_section(rows, {o.id: o for o in outcomes}),
-        distribution=rag_distribution(row.rag for row in rows),
-        progress=period_progress(priority.plan_id, today, priority_id=priority_id),
+        distribution=distribution,
+        progress=period_progress(
+            priority.plan_id,
+            today,
+            priority_id=priority_id,
+            with_action_flags=True,
+            action_ids=[row.action.id for row in rows],
+            period=period,
+            groups=groups,
+        ),
+        total=total,
+        page=page,
+        per_page=per_page,
     )
 
 
@@ -322,27 +350,50 @@ class ActionListPage:
         return max(1, -(-self.total // self.per_page))
 
 
+@dataclass
+class ActionFilterChoices:
+    priorities: list[Priority]
+    lead_codes: list[str]
+
+
+def action_filter_choices(plan_id: int) -> ActionFilterChoices:
+    """What the action list's filters offer: the plan's priorities and the glossary's codes (no action is read)."""
+    if db.session.get(Plan, plan_id) is None:
+        raise NotFound(plan_id)
+    return ActionFilterChoices(priorities=_priorities(plan_id), lead_codes=sorted(people_by_code(), key=str.casefold))
+
+
+def _priorities(plan_id: int) -> list[Priority]:
+    return list(
+        db.session.scalars(
+            select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+        )
+    )
+
+
 def action_list(
     plan_id: int, filters: ActionFilters, today: date, page: int = 1, per_page: int = 100
 ) -> ActionListPage:
     """The filterable list across the plan; overdue uses the revised date when one was agreed."""
+    # Past the last page shows none; a page number no plan reaches is kept inside what the database can count to
+    # (a 21-digit page in the address overflowed SQLite's integers: a 500 page).
+    page = min(max(page, 1), MAX_PAGE)
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
     latest_update = ProgressUpdate.__table__.alias("flu")
     revised_update = ProgressUpdate.__table__.alias("fru")
-    effective_due = func.coalesce(revised_update.c.revised_due_end, Action.due_end)
     ids = (
         select(Action.id)
         .join(Priority, Priority.id == Action.priority_id)
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
         .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
     )
+    # Join the latest and revising updates only for the filters that read them: unfiltered, the list counts and
+    # sorts action rows alone.
+    if filters.rag or filters.overdue:
+        ids = ids.outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+    if filters.overdue or filters.due_before:
+        ids = ids.outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
     if filters.priority is not None:
         ids = ids.where(Priority.number == filters.priority)
     if filters.lead:
@@ -356,32 +407,28 @@ def action_list(
     elif filters.rag:
         ids = ids.where(latest_update.c.rag == filters.rag)
     if filters.overdue:
-        # The same rule as wsoa.domain.actions.is_overdue, in SQL so the page can count and paginate.
-        ids = ids.where(effective_due < today, func.coalesce(latest_update.c.rag, "") != "blue")
+        ids = ids.where(is_overdue_sql(latest_update.c.rag, revised_update.c.revised_due_end, today))
     if filters.due_before:
-        ids = ids.where(effective_due < filters.due_before)
-    ids = ids.subquery()
-    total = db.session.scalar(select(func.count()).select_from(ids))
-    people = people_by_code()
-    rows = _action_rows(
-        select(Action)
-        .join(ids, ids.c.id == Action.id)
-        .join(Priority, Priority.id == Action.priority_id)
+        ids = ids.where(effective_due(revised_update.c.revised_due_end) < filters.due_before)
+    # One filtered pass gives the page's ids and, beside each, how many actions match in all.
+    page_rows = db.session.execute(
+        ids.add_columns(func.count().over().label("total"))
         .order_by(Priority.position, Priority.number, Action.position, Action.id)
         .limit(per_page)
-        .offset((page - 1) * per_page),
-        today,
-        people,
-    )
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+        .offset((page - 1) * per_page)
     ).all()
+    if page_rows:
+        total = page_rows[0].total
+    else:  # past the last page (or nothing matches): count on its own
+        total = db.session.scalar(select(func.count()).select_from(ids.subquery())) if page > 1 else 0
+    people = people_by_code()
+    rows = _action_rows([row.id for row in page_rows], today, people)
     return ActionListPage(
         plan=plan,
         rows=rows,
         total=total or 0,
         page=page,
         per_page=per_page,
-        priorities=list(priorities),
+        priorities=_priorities(plan_id),
         lead_codes=sorted(people, key=str.casefold),
     )

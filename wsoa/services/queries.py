@@ -1,45 +1,77 @@
-"""Query pieces shared by the read services."""
+"""Query pieces shared by the read services.
 
-from sqlalchemy import Select, func, select
+Each action points at its newest progress update and at its newest update that moved the completion date
+(Action.latest_update_id, Action.latest_revised_update_id), kept in the transaction that appends the update. Pages
+join those pointers, one row per action, instead of grouping the whole history to find them.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, select
 from sqlalchemy.orm import aliased
 
 from wsoa.extensions import db
-from wsoa.models import ProgressUpdate, ReviewPeriod, Role
+from wsoa.models import Action, ProgressUpdate, ReviewPeriod, Role, point_at_latest_updates
+
+# Every character Python's str.strip() removes: "filled" in SQL means what wsoa.domain.honesty._filled means.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def refresh_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: int | None = None) -> None:
+    """Point actions at their newest updates after updates were inserted in bulk (imports): one statement."""
+    db.session.execute(point_at_latest_updates(action_ids=action_ids, plan_id=plan_id))
 
 
 def latest_update_ids():
-    """Subquery: each action's latest progress update id (history is append-only, so the highest id is latest)."""
+    """Subquery: each updated action's latest progress update id, read from the action's pointer."""
     return (
-        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
-        .group_by(ProgressUpdate.action_id)
+        select(Action.id.label("action_id"), Action.latest_update_id.label("update_id"))
+        .where(Action.latest_update_id.is_not(None))
         .subquery("latest")
     )
 
 
 def latest_revised_due_ids():
-    """Subquery: each action's latest update that moved its completion date."""
+    """Subquery: each action's latest update that moved its completion date, read from the action's pointer."""
     return (
-        select(ProgressUpdate.action_id, func.max(ProgressUpdate.id).label("update_id"))
-        .where(ProgressUpdate.revised_due_end.is_not(None))
-        .group_by(ProgressUpdate.action_id)
+        select(Action.id.label("action_id"), Action.latest_revised_update_id.label("update_id"))
+        .where(Action.latest_revised_update_id.is_not(None))
         .subquery("latest_revision")
     )
 
 
 def with_latest_update(query: Select, action_entity) -> Select:
     """Add each action's latest update (None if never updated), its period's label and latest revised due date."""
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
     latest_update = aliased(ProgressUpdate, name="latest_update")
     revised_update = ProgressUpdate.__table__.alias("revised_update")
     return (
-        query.outerjoin(latest, latest.c.action_id == action_entity.id)
-        .outerjoin(latest_update, latest_update.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == action_entity.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        query.outerjoin(latest_update, latest_update.id == action_entity.latest_update_id)
+        .outerjoin(revised_update, revised_update.c.id == action_entity.latest_revised_update_id)
         .outerjoin(ReviewPeriod, ReviewPeriod.id == latest_update.review_period_id)
         .add_columns(latest_update, ReviewPeriod.label, revised_update.c.revised_due_end)
     )
+
+
+def updated_in_period(period_id: int | None) -> ColumnElement[bool]:
+    """Whether the action has an update for the period: one probe of ix_progress_update_action_period per action."""
+    if period_id is None:
+        return false()
+    return exists().where(ProgressUpdate.action_id == Action.id, ProgressUpdate.review_period_id == period_id)
+
+
+def filled(column) -> ColumnElement[bool]:
+    """The text holds more than whitespace (NULL counts as empty)."""
+    return func.coalesce(func.length(func.trim(column, WHITESPACE)), 0) > 0
+
+
+def effective_due(revised_due_end) -> ColumnElement[date]:
+    return func.coalesce(revised_due_end, Action.due_end)
+
+
+def is_overdue_sql(rag, revised_due_end, today: date) -> ColumnElement[bool]:
+    """wsoa.domain.actions.is_overdue for live actions, in SQL so pages can count and filter without loading rows."""
+    return and_(effective_due(revised_due_end) < today, func.coalesce(rag, "") != "blue")
 
 
 def glossary() -> list[Role]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
@@ -257,11 +257,9 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
         ):
             current_by_plan[period.plan_id] = period
         current_ids = [p.id for p in current_by_plan.values()] or [-1]
-        this_period = (
-            select(ProgressUpdate.action_id)
-            .where(ProgressUpdate.review_period_id.in_(current_ids))
-            .distinct()
-            .subquery("updated_this_period")
+        # One probe of ix_progress_update_action_period per listed action, not a pass over the period's updates.
+        this_period = exists().where(
+            ProgressUpdate.action_id == Action.id, ProgressUpdate.review_period_id.in_(current_ids)
         )
         query = (
             select(Action)
@@ -277,11 +275,9 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
             .order_by(Plan.id, Priority.position, Priority.number, Action.position, Action.id)
         )
         query = with_latest_update(query, Action)
-        query = query.outerjoin(this_period, this_period.c.action_id == Action.id).add_columns(
-            this_period.c.action_id.label("updated_action_id")
-        )
+        query = query.add_columns(this_period.label("updated_this_period"))
         people = people_by_code()
-        for action, latest, period_label, revised_due_end, updated_id in db.session.execute(query):
+        for action, latest, period_label, revised_due_end, was_updated in db.session.execute(query):
             plan = action.priority.plan
             period = current_by_plan.get(plan.id)
             rag = latest.rag if latest else None
@@ -292,7 +288,7 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
                 evidence=latest.evidence if latest else None,
                 next_steps=latest.next_steps if latest else None,
                 risks=latest.risks if latest else None,
-                updated_this_period=updated_id is not None,
+                updated_this_period=bool(was_updated),
                 period_open=period is not None,
             )
             state = ActionState(rag, action.due_end, revised_due_end)
@@ -307,7 +303,7 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
                     lead_display=describe_lead(action.lead, people),
                     overdue=is_overdue(state, today),
                     due_soon=is_due_soon(state, today),
-                    updated_this_period=updated_id is not None,
+                    updated_this_period=bool(was_updated),
                     to_update=needs_update(facts),
                     flags=honesty_flags(facts, today),
                 )

@@ -34,9 +34,9 @@ def overview(plan_id: int):
 @bp.route("/priorities/<int:priority_id>")
 @requires("view")
 def priority(priority_id: int):
-    """A priority: its outcomes, impact measures and actions grouped by outcome and section."""
+    """A priority: its outcomes, impact measures and actions grouped by outcome and section (a page at a time)."""
     try:
-        page = plan_service.priority_page(priority_id, today())
+        page = plan_service.priority_page(priority_id, today(), page=request.args.get("page", 1, type=int) or 1)
     except plan_service.NotFound:
         abort(404)
     return render_template("plans/priority.html", page=page, plan=page.plan)
@@ -49,13 +49,13 @@ def actions(plan_id: int):
     form = ActionFilterForm(formdata=MultiDict(request.args) if request.args else None)
     page_number = request.args.get("page", 1, type=int) or 1
     try:
-        unfiltered = plan_service.action_list(plan_id, plan_service.ActionFilters(), today(), page=1, per_page=1)
+        choices = plan_service.action_filter_choices(plan_id)
     except plan_service.NotFound:
         abort(404)
     form.priority.choices = select_choices(
-        [("", "Any"), *((str(p.number), f"{p.number}. {p.title[:60]}") for p in unfiltered.priorities)]
+        [("", "Any"), *((str(p.number), f"{p.number}. {p.title[:60]}") for p in choices.priorities)]
     )
-    form.lead.choices = select_choices([("", "Any"), *((code, code) for code in unfiltered.lead_codes)])
+    form.lead.choices = select_choices([("", "Any"), *((code, code) for code in choices.lead_codes)])
     filters = plan_service.ActionFilters()
     if request.args and form.validate():
         filters = plan_service.ActionFilters(
