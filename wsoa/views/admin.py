@@ -9,7 +9,12 @@ from wsoa.domain.plan_removal import WHAT_COUNTS
 from wsoa.extensions import db
 from wsoa.forms.admin import ActionForm, OutcomeForm, PlanForm, PriorityForm, RoleForm, add_error
 from wsoa.permissions import requires
-from wsoa.services import plan_archive, structure
+from wsoa.services import actions as action_service
+from wsoa.services import editing, plan_archive
+from wsoa.services import outcomes as outcome_service
+from wsoa.services import plans as plan_service
+from wsoa.services import priorities as priority_service
+from wsoa.services import roles as role_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,8 +46,8 @@ def new_plan():
     form = PlanForm()
     if form.validate_on_submit():
         try:
-            plan = structure.create_plan(form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            plan = plan_service.create_plan(form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -55,12 +60,12 @@ def new_plan():
 @requires("edit_structure")
 def edit_plan(plan_id: int):
     """Change the plan's details."""
-    plan = _found(structure.get_plan(plan_id))
+    plan = _found(plan_service.get_plan(plan_id))
     form = PlanForm(obj=plan)
     if form.validate_on_submit():
         try:
-            changed = structure.edit_plan(plan, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            changed = plan_service.edit_plan(plan, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -73,7 +78,7 @@ def edit_plan(plan_id: int):
 @requires("edit_structure")
 def plan_structure(plan_id: int):
     """The plan's details and its priorities, to add, change, reorder or delete."""
-    page = _found(structure.plan_structure(plan_id))
+    page = _found(plan_service.plan_structure(plan_id))
     return render_template("admin/plan_structure.html", page=page, plan=page.plan)
 
 
@@ -88,7 +93,7 @@ def archived_plans():
 @requires("edit_structure")
 def archive_plan(plan_id: int):
     """Archive a plan, after asking: it is kept but left out of the lists until restored."""
-    plan = _found(structure.get_plan(plan_id))
+    plan = _found(plan_service.get_plan(plan_id))
     if request.method == "POST":
         archived = plan_archive.archive_plan(plan, user_id=current_user.id)
         db.session.commit()
@@ -105,7 +110,7 @@ def archive_plan(plan_id: int):
 @requires("edit_structure")
 def restore_plan(plan_id: int):
     """Bring an archived plan back into the lists."""
-    plan = _found(structure.get_plan(plan_id))
+    plan = _found(plan_service.get_plan(plan_id))
     restored = plan_archive.restore_plan(plan, user_id=current_user.id)
     db.session.commit()
     flash(f"Plan {plan.title} {'restored' if restored else 'is not archived'}.", "success")
@@ -116,7 +121,7 @@ def restore_plan(plan_id: int):
 @requires("edit_structure")
 def delete_plan(plan_id: int):
     """Delete a wrong import (a plan with nothing recorded in the app since), after saying what goes with it."""
-    plan = _found(structure.get_plan(plan_id))
+    plan = _found(plan_service.get_plan(plan_id))
     if request.method == "POST":
         title = plan.title
         try:
@@ -140,12 +145,14 @@ def delete_plan(plan_id: int):
 @requires("edit_structure")
 def new_priority(plan_id: int):
     """Add a priority at the end of the plan."""
-    plan = _found(structure.get_plan(plan_id))
-    form = PriorityForm(data={"number": structure.next_priority_number(plan.id)} if request.method == "GET" else None)
+    plan = _found(plan_service.get_plan(plan_id))
+    form = PriorityForm(
+        data={"number": priority_service.next_priority_number(plan.id)} if request.method == "GET" else None
+    )
     if form.validate_on_submit():
         try:
-            priority = structure.add_priority(plan, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            priority = priority_service.add_priority(plan, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -158,12 +165,12 @@ def new_priority(plan_id: int):
 @requires("edit_structure")
 def edit_priority(priority_id: int):
     """Change a priority's number, title and roles."""
-    priority = _found(structure.get_priority(priority_id))
+    priority = _found(priority_service.get_priority(priority_id))
     form = PriorityForm(obj=priority)
     if form.validate_on_submit():
         try:
-            changed = structure.edit_priority(priority, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            changed = priority_service.edit_priority(priority, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -176,7 +183,7 @@ def edit_priority(priority_id: int):
 @requires("edit_structure")
 def priority_structure(priority_id: int):
     """A priority's outcomes and actions (retired ones too), to add, change, reorder, retire or delete."""
-    page = _found(structure.priority_structure(priority_id))
+    page = _found(priority_service.priority_structure(priority_id))
     return render_template("admin/priority_structure.html", page=page, plan=page.plan)
 
 
@@ -185,8 +192,8 @@ def priority_structure(priority_id: int):
 @requires("edit_structure")
 def move_priority(priority_id: int, direction: str):
     """Move a priority one place up or down the plan."""
-    priority = _found(structure.get_priority(priority_id))
-    moved = structure.move_priority(priority, direction, user_id=current_user.id)
+    priority = _found(priority_service.get_priority(priority_id))
+    moved = priority_service.move_priority(priority, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Priority {priority.number}", moved, direction), "success")
     return redirect(url_for("admin.plan_structure", plan_id=priority.plan_id))
@@ -196,11 +203,11 @@ def move_priority(priority_id: int, direction: str):
 @requires("edit_structure")
 def delete_priority(priority_id: int):
     """Delete a priority that has no actions or impact measures, after asking."""
-    priority = _found(structure.get_priority(priority_id))
+    priority = _found(priority_service.get_priority(priority_id))
     if request.method == "POST":
         try:
-            structure.delete_priority(priority, user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            priority_service.delete_priority(priority, user_id=current_user.id)
+        except editing.StructureProblem as problem:
             flash(problem.message, "error")
             return redirect(url_for("admin.priority_structure", priority_id=priority.id))
         number, plan_id = priority.number, priority.plan_id
@@ -212,7 +219,7 @@ def delete_priority(priority_id: int):
         plan=priority.plan,
         thing=f"priority {priority.number}",
         text=priority.title,
-        refusal=structure.priority_in_use(priority),
+        refusal=priority_service.priority_in_use(priority),
         back=url_for("admin.priority_structure", priority_id=priority.id),
     )
 
@@ -224,12 +231,12 @@ def delete_priority(priority_id: int):
 @requires("edit_structure")
 def new_outcome(priority_id: int):
     """Add an outcome to a priority."""
-    priority = _found(structure.get_priority(priority_id))
+    priority = _found(priority_service.get_priority(priority_id))
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            outcome = structure.add_outcome(priority, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            outcome = outcome_service.add_outcome(priority, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -242,13 +249,13 @@ def new_outcome(priority_id: int):
 @requires("edit_structure")
 def edit_outcome(outcome_id: int):
     """Change an outcome's reference or wording."""
-    outcome = _found(structure.get_outcome(outcome_id))
+    outcome = _found(outcome_service.get_outcome(outcome_id))
     priority = outcome.priority
     form = OutcomeForm(obj=outcome)
     if form.validate_on_submit():
         try:
-            changed = structure.edit_outcome(outcome, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            changed = outcome_service.edit_outcome(outcome, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -262,8 +269,8 @@ def edit_outcome(outcome_id: int):
 @requires("edit_structure")
 def move_outcome(outcome_id: int, direction: str):
     """Move an outcome one place up or down its priority."""
-    outcome = _found(structure.get_outcome(outcome_id))
-    moved = structure.move_outcome(outcome, direction, user_id=current_user.id)
+    outcome = _found(outcome_service.get_outcome(outcome_id))
+    moved = outcome_service.move_outcome(outcome, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Outcome {outcome.ref}", moved, direction), "success")
     return redirect(url_for("admin.priority_structure", priority_id=outcome.priority_id))
@@ -273,13 +280,13 @@ def move_outcome(outcome_id: int, direction: str):
 @requires("edit_structure")
 def delete_outcome(outcome_id: int):
     """Delete an outcome that no action or impact measure belongs to, after asking."""
-    outcome = _found(structure.get_outcome(outcome_id))
+    outcome = _found(outcome_service.get_outcome(outcome_id))
     back = url_for("admin.priority_structure", priority_id=outcome.priority_id)
     if request.method == "POST":
         ref = outcome.ref
         try:
-            structure.delete_outcome(outcome, user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            outcome_service.delete_outcome(outcome, user_id=current_user.id)
+        except editing.StructureProblem as problem:
             flash(problem.message, "error")
             return redirect(back)
         db.session.commit()
@@ -290,7 +297,7 @@ def delete_outcome(outcome_id: int):
         plan=outcome.priority.plan,
         thing=f"outcome {outcome.ref}",
         text=outcome.text,
-        refusal=structure.outcome_in_use(outcome),
+        refusal=outcome_service.outcome_in_use(outcome),
         back=back,
     )
 
@@ -302,12 +309,12 @@ def delete_outcome(outcome_id: int):
 @requires("edit_structure")
 def new_action(priority_id: int):
     """Add an action to a priority, after the last action of its outcome."""
-    priority = _found(structure.get_priority(priority_id))
-    form = ActionForm(outcomes=structure.outcomes_of(priority.id))
+    priority = _found(priority_service.get_priority(priority_id))
+    form = ActionForm(outcomes=outcome_service.outcomes_of(priority.id))
     if form.validate_on_submit():
         try:
-            saved = structure.add_action(priority, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            saved = action_service.add_action(priority, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -320,24 +327,24 @@ def new_action(priority_id: int):
 @requires("edit_actions")
 def edit_action(action_id: int):
     """Change an action's fields; refused if someone else saved it after this form was opened."""
-    action = _found(structure.get_action(action_id))
-    form = ActionForm(obj=action, outcomes=structure.outcomes_of(action.priority_id))
+    action = _found(action_service.get_action(action_id))
+    form = ActionForm(obj=action, outcomes=outcome_service.outcomes_of(action.priority_id))
     conflict = None
     if request.method == "GET":
-        form.start_editing(action.version, structure.latest_event_id())
+        form.start_editing(action.version, action_service.latest_event_id())
     elif form.validate_on_submit():
         try:
-            saved = structure.edit_action(
+            saved = action_service.edit_action(
                 action,
                 form.values(),
                 expected_version=form.expected_version,
                 seen_event_id=form.seen_event_id,
                 user_id=current_user.id,
             )
-        except structure.StaleAction as stale:
+        except action_service.StaleAction as stale:
             conflict = stale
             form.show_conflict(stale)
-        except structure.StructureProblem as problem:
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -358,8 +365,8 @@ def edit_action(action_id: int):
 @requires("edit_structure")
 def move_action(action_id: int, direction: str):
     """Move an action one place up or down its priority."""
-    action = _found(structure.get_action(action_id))
-    moved = structure.move_action(action, direction, user_id=current_user.id)
+    action = _found(action_service.get_action(action_id))
+    moved = action_service.move_action(action, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Action {action.ref}", moved, direction), "success")
     return redirect(url_for("admin.priority_structure", priority_id=action.priority_id))
@@ -369,9 +376,9 @@ def move_action(action_id: int, direction: str):
 @requires("edit_structure")
 def retire_action(action_id: int):
     """Retire an action (after asking): it leaves the live plan but it and its history are kept."""
-    action = _found(structure.get_action(action_id))
+    action = _found(action_service.get_action(action_id))
     if request.method == "POST":
-        retired = structure.retire_action(action, user_id=current_user.id)
+        retired = action_service.retire_action(action, user_id=current_user.id)
         db.session.commit()
         flash(
             f"Action {action.ref} {'retired' if retired else 'was already retired'}. It can be reinstated.", "success"
@@ -384,8 +391,8 @@ def retire_action(action_id: int):
 @requires("edit_structure")
 def reinstate_action(action_id: int):
     """Bring a retired action back into the live plan."""
-    action = _found(structure.get_action(action_id))
-    reinstated = structure.reinstate_action(action, user_id=current_user.id)
+    action = _found(action_service.get_action(action_id))
+    reinstated = action_service.reinstate_action(action, user_id=current_user.id)
     db.session.commit()
     flash(f"Action {action.ref} {'reinstated' if reinstated else 'is not retired'}.", "success")
     return redirect(url_for("actions.show", action_id=action.id))
@@ -401,8 +408,8 @@ def new_role():
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            role = structure.add_role(form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            role = role_service.add_role(form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -415,12 +422,12 @@ def new_role():
 @requires("edit_structure")
 def edit_role(role_id: int):
     """Change a key role; a new holder is a hand-over, and who held it before is kept."""
-    role = _found(structure.get_role(role_id))
+    role = _found(role_service.get_role(role_id))
     form = RoleForm(obj=role)
     if form.validate_on_submit():
         try:
-            changed = structure.edit_role(role, form.values(), user_id=current_user.id)
-        except structure.StructureProblem as problem:
+            changed = role_service.edit_role(role, form.values(), user_id=current_user.id)
+        except editing.StructureProblem as problem:
             add_error(form, problem)
         else:
             db.session.commit()
@@ -434,8 +441,8 @@ def edit_role(role_id: int):
 @requires("edit_structure")
 def move_role(role_id: int, direction: str):
     """Move a key role one place up or down the glossary."""
-    role = _found(structure.get_role(role_id))
-    moved = structure.move_role(role, direction, user_id=current_user.id)
+    role = _found(role_service.get_role(role_id))
+    moved = role_service.move_role(role, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Key role {role.code or role.title}", moved, direction), "success")
     return redirect(url_for("plans.key_roles"))
