@@ -283,14 +283,14 @@ def send_reminders_command(today, dry_run: bool) -> None:
     from flask import current_app
 
     from wsoa.clock import today as uk_today
-    from wsoa.services import notices
+    from wsoa.services import update_round
     from wsoa.services.delivery import NOT_CONFIGURED, delivery_from_config
 
     delivery = delivery_from_config(current_app.config)
     if delivery is None and not dry_run:
         raise click.ClickException(f"{NOT_CONFIGURED}, or use --dry-run to see what would be sent.")
     day = today.date() if today else uk_today()
-    failures = notices.send_reminders(day, delivery=delivery, dry_run=dry_run, echo=click.echo)
+    failures = update_round.send_reminders(day, delivery=delivery, dry_run=dry_run, echo=click.echo)
     if failures:
         raise click.ClickException(
             f"{failures} notice{'' if failures == 1 else 's'} could not be sent; "

@@ -9,7 +9,9 @@ from wsoa.extensions import db
 from wsoa.forms.notices import NoticePreferenceForm, ReminderSettingsForm, SendReminderForm
 from wsoa.models import Plan, ReviewPeriod
 from wsoa.permissions import requires
+from wsoa.services import chase_list as chase_service
 from wsoa.services import notices as notice_service
+from wsoa.services import update_round
 from wsoa.services.delivery import delivery_from_config
 from wsoa.services.periods import current_period
 
@@ -31,7 +33,7 @@ def _plan_and_period(plan_id: int, period_id: int | None) -> tuple[Plan, ReviewP
 def chase_list(plan_id: int):
     """Each lead with actions still to update for the period, the notices they were sent, and "Send a reminder now"."""
     plan, period = _plan_and_period(plan_id, request.args.get("period", type=int))
-    page = notice_service.chase_list(plan, period, today()) if period else None
+    page = chase_service.chase_list(plan, period, today()) if period else None
     return render_template(
         "notices/chase_list.html",
         plan=plan,
@@ -51,8 +53,8 @@ def send_reminder(plan_id: int, period_id: int, user_id: int):
     if not SendReminderForm().validate_on_submit():
         abort(400)
     try:
-        notice = notice_service.request_chaser(plan, period, user_id, today=today(), actor_id=current_user.id)
-    except notice_service.ChaserRefused as refused:
+        notice = chase_service.request_chaser(plan, period, user_id, today=today(), actor_id=current_user.id)
+    except chase_service.ChaserRefused as refused:
         flash(refused.message, "error")
         return back
     db.session.commit()
@@ -60,7 +62,7 @@ def send_reminder(plan_id: int, period_id: int, user_id: int):
     if delivery is None:
         flash(f"Reminder to {notice.email} recorded. No mail server is set up, so it goes on the next run.", "success")
         return back
-    [(sent, error)] = notice_service.send_waiting(delivery, only_ids={notice.id}) or [(notice, None)]
+    [(sent, error)] = update_round.send_waiting(delivery, only_ids={notice.id}) or [(notice, None)]
     if error:
         flash(f"The reminder to {sent.email} could not be sent ({error}). It is tried again on the next run.", "error")
     else:
