@@ -12,6 +12,7 @@ from wsoa.forms.kpis import KpiForm, KpiValueForm, UploadValuesForm
 from wsoa.importing.kpi_values import UploadUnreadable, read_table
 from wsoa.permissions import can_record_kpi_values, requires
 from wsoa.reports.charts import KpiChartData, kpi_trend_svg
+from wsoa.services import kpi_values as value_service
 from wsoa.services import kpis as kpi_service
 
 bp = Blueprint("kpis", __name__)
@@ -88,7 +89,7 @@ def new_value(kpi_id: int):
     """Record a value for a date, or correct one: appended to the history, never replacing it."""
     form = KpiValueForm()
     corrects_id = form.corrects_id if request.method == "POST" else request.args.get("corrects", type=int)
-    context = kpi_service.value_context(kpi_id, corrects_id)
+    context = value_service.value_context(kpi_id, corrects_id)
     if context is None:
         abort(404)
     if not can_record_kpi_values(current_user, context.kpi.owner_role_id):
@@ -97,7 +98,7 @@ def new_value(kpi_id: int):
         form.prefill_from(context.corrects)
     if request.method == "POST" and form.validate_for(context.kpi, today()):
         try:
-            value = kpi_service.record_value(
+            value = value_service.record_value(
                 context, form.draft(), user=current_user, today=today(), corrects_id=corrects_id
             )
         except kpi_service.KpiProblems as refused:
@@ -114,7 +115,7 @@ def new_value(kpi_id: int):
 @requires("record_kpi_values")
 def upload(plan_id: int):
     """Upload many values from a CSV or Excel file: good rows saved, every bad row reported with its reason."""
-    context = kpi_service.upload_context(plan_id)
+    context = value_service.upload_context(plan_id)
     if context is None:
         abort(404)
     form = UploadValuesForm()
@@ -123,7 +124,7 @@ def upload(plan_id: int):
         file_name = secure_filename(form.values_file.data.filename or "") or "values"
         try:
             table = read_table(form.values_file.data.read(), form.values_file.data.filename or "")
-            report = kpi_service.upload_values(context, table, user=current_user, today=today(), file_name=file_name)
+            report = value_service.upload_values(context, table, user=current_user, today=today(), file_name=file_name)
         except UploadUnreadable as error:
             form.values_file.errors = [*form.values_file.errors, f"The file could not be read: {error.reason}"]
         else:
