@@ -55,7 +55,8 @@ def register_commands(app: Flask) -> None:
 @click.option("--role", "roles", multiple=True, help="A key-role code this person holds (repeatable)")
 def create_user_command(email: str, name: str, level: str, password: str, roles: tuple[str, ...]) -> None:
     """Create a user, for example the first admin."""
-    from wsoa.services.users import UserProblem, add_user
+    from wsoa.services.accounts import UserProblem
+    from wsoa.services.users import add_user
 
     try:
         user = add_user(email=email, name=name, level=level, password=password, role_codes=list(roles), actor_id=None)

@@ -6,8 +6,9 @@ from config import IMPORTS_DIR
 from wsoa.extensions import db
 from wsoa.importing.workbook import read_workbook
 from wsoa.models import Plan
+from wsoa.services.accounts import find_user_by_email
 from wsoa.services.imports import file_hash, import_parsed_plan
-from wsoa.services.users import create_user, find_user_by_email
+from wsoa.services.users import create_user
 
 DEMO_WORKBOOK = IMPORTS_DIR / "demo" / "shropshire-wsoa.xlsx"
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105  (printed for the demo on purpose)

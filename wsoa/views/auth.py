@@ -12,7 +12,7 @@ from wsoa.extensions import db
 from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
 from wsoa.services import accounts, sessions
-from wsoa.services.users import UserProblem
+from wsoa.services.accounts import UserProblem
 
 bp = Blueprint("auth", __name__)
 

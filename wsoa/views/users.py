@@ -49,7 +49,7 @@ def new():
                 role_codes=form.roles.data,
                 actor_id=current_user.id,
             )
-        except user_service.UserProblem as problem:
+        except accounts.UserProblem as problem:
             getattr(form, problem.field).errors.append(problem.message)
         else:
             db.session.commit()
@@ -78,7 +78,7 @@ def edit(user_id: int):
         )
         try:
             changed = user_service.edit_user(user, values, actor_id=current_user.id)
-        except user_service.UserProblem as problem:
+        except accounts.UserProblem as problem:
             getattr(form, problem.field).errors.append(problem.message)
         else:
             db.session.commit()
