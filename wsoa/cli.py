@@ -197,7 +197,7 @@ def _import(parsed, file_name: str, content: bytes, *, plan, dry_run: bool, user
 @click.command("load-demo", cls=DatabaseCommand)
 def load_demo_command() -> None:
     """Load the demo plan (the Shropshire WSoA workbook under imports/demo) and demo users, once."""
-    from wsoa.services.demo import load_demo
+    from wsoa.demo import load_demo
 
     for line in load_demo():
         click.echo(line)

@@ -519,7 +519,7 @@ def test_cards_and_the_kpi_page_take_the_same_number_of_queries_however_many_kpi
 
 
 def test_the_demo_defines_kpis_from_seed_004_with_demo_values_once(database):
-    from wsoa.services.demo import load_demo
+    from wsoa.demo import load_demo
 
     lines = load_demo()
     db.session.commit()
