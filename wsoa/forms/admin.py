@@ -11,7 +11,6 @@ from wsoa.models import Outcome
 from wsoa.models.plan import PLAN_KINDS
 from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import actions as action_service
-from wsoa.services import editing
 from wsoa.services import outcomes as outcome_service
 from wsoa.services import plans as plan_service
 from wsoa.services import priorities as priority_service
@@ -273,12 +272,3 @@ class RoleForm(FlaskForm):
             person=self.person.data,
             contact=self.contact.data,
         )
-
-
-def add_error(form: FlaskForm, problem: editing.StructureProblem) -> None:
-    """Show a service's refusal on the field it is about."""
-    target = getattr(form, problem.field or "", None)
-    if target is None:
-        form.form_errors.append(problem.message)
-    else:
-        target.errors = [*target.errors, problem.message]

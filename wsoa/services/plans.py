@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
 from wsoa.domain.honesty import HonestyFlag
 from wsoa.domain.leads import describe_lead
+from wsoa.domain.not_found import NotFound
 from wsoa.domain.rag import NOT_RATED, add_distributions, rag_distribution
 from wsoa.domain.wording import tidy_line
 from wsoa.extensions import db
@@ -40,10 +41,6 @@ from wsoa.services.queries import (  # noqa: F401  (glossary is read through thi
     people_by_code,
     with_latest_update,
 )
-
-
-class NotFound(LookupError):
-    pass
 
 
 @dataclass

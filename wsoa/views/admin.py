@@ -1,13 +1,13 @@
 """Editing the plan's structure: plans, priorities, outcomes, actions and key roles. Every change is audited."""
 
-from typing import TypeVar
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from wsoa.domain.not_found import found
 from wsoa.domain.plan_removal import WHAT_COUNTS
 from wsoa.extensions import db
-from wsoa.forms.admin import ActionForm, OutcomeForm, PlanForm, PriorityForm, RoleForm, add_error
+from wsoa.forms import show_problems
+from wsoa.forms.admin import ActionForm, OutcomeForm, PlanForm, PriorityForm, RoleForm
 from wsoa.permissions import requires
 from wsoa.services import actions as action_service
 from wsoa.services import editing, plan_archive
@@ -18,14 +18,7 @@ from wsoa.services import roles as role_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-T = TypeVar("T")
 UP, DOWN = {"direction": "up"}, {"direction": "down"}
-
-
-def _found(obj: T | None) -> T:
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _saved(what: str, changed: bool) -> str:
@@ -48,7 +41,7 @@ def new_plan():
         try:
             plan = plan_service.create_plan(form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"Plan {plan.title} created. Add its priorities next.", "success")
@@ -60,13 +53,13 @@ def new_plan():
 @requires("edit_structure")
 def edit_plan(plan_id: int):
     """Change the plan's details."""
-    plan = _found(plan_service.get_plan(plan_id))
+    plan = found(plan_service.get_plan(plan_id))
     form = PlanForm(obj=plan)
     if form.validate_on_submit():
         try:
             changed = plan_service.edit_plan(plan, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(_saved(f"Plan {plan.title}", changed), "success")
@@ -78,7 +71,7 @@ def edit_plan(plan_id: int):
 @requires("edit_structure")
 def plan_structure(plan_id: int):
     """The plan's details and its priorities, to add, change, reorder or delete."""
-    page = _found(plan_service.plan_structure(plan_id))
+    page = found(plan_service.plan_structure(plan_id))
     return render_template("admin/plan_structure.html", page=page, plan=page.plan)
 
 
@@ -93,7 +86,7 @@ def archived_plans():
 @requires("edit_structure")
 def archive_plan(plan_id: int):
     """Archive a plan, after asking: it is kept but left out of the lists until restored."""
-    plan = _found(plan_service.get_plan(plan_id))
+    plan = found(plan_service.get_plan(plan_id))
     if request.method == "POST":
         archived = plan_archive.archive_plan(plan, user_id=current_user.id)
         db.session.commit()
@@ -110,7 +103,7 @@ def archive_plan(plan_id: int):
 @requires("edit_structure")
 def restore_plan(plan_id: int):
     """Bring an archived plan back into the lists."""
-    plan = _found(plan_service.get_plan(plan_id))
+    plan = found(plan_service.get_plan(plan_id))
     restored = plan_archive.restore_plan(plan, user_id=current_user.id)
     db.session.commit()
     flash(f"Plan {plan.title} {'restored' if restored else 'is not archived'}.", "success")
@@ -121,7 +114,7 @@ def restore_plan(plan_id: int):
 @requires("edit_structure")
 def delete_plan(plan_id: int):
     """Delete a wrong import (a plan with nothing recorded in the app since), after saying what goes with it."""
-    plan = _found(plan_service.get_plan(plan_id))
+    plan = found(plan_service.get_plan(plan_id))
     if request.method == "POST":
         title = plan.title
         try:
@@ -145,7 +138,7 @@ def delete_plan(plan_id: int):
 @requires("edit_structure")
 def new_priority(plan_id: int):
     """Add a priority at the end of the plan."""
-    plan = _found(plan_service.get_plan(plan_id))
+    plan = found(plan_service.get_plan(plan_id))
     form = PriorityForm(
         data={"number": priority_service.next_priority_number(plan.id)} if request.method == "GET" else None
     )
@@ -153,7 +146,7 @@ def new_priority(plan_id: int):
         try:
             priority = priority_service.add_priority(plan, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"Priority {priority.number} added.", "success")
@@ -165,13 +158,13 @@ def new_priority(plan_id: int):
 @requires("edit_structure")
 def edit_priority(priority_id: int):
     """Change a priority's number, title and roles."""
-    priority = _found(priority_service.get_priority(priority_id))
+    priority = found(priority_service.get_priority(priority_id))
     form = PriorityForm(obj=priority)
     if form.validate_on_submit():
         try:
             changed = priority_service.edit_priority(priority, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(_saved(f"Priority {priority.number}", changed), "success")
@@ -183,7 +176,7 @@ def edit_priority(priority_id: int):
 @requires("edit_structure")
 def priority_structure(priority_id: int):
     """A priority's outcomes and actions (retired ones too), to add, change, reorder, retire or delete."""
-    page = _found(priority_service.priority_structure(priority_id))
+    page = found(priority_service.priority_structure(priority_id))
     return render_template("admin/priority_structure.html", page=page, plan=page.plan)
 
 
@@ -192,7 +185,7 @@ def priority_structure(priority_id: int):
 @requires("edit_structure")
 def move_priority(priority_id: int, direction: str):
     """Move a priority one place up or down the plan."""
-    priority = _found(priority_service.get_priority(priority_id))
+    priority = found(priority_service.get_priority(priority_id))
     moved = priority_service.move_priority(priority, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Priority {priority.number}", moved, direction), "success")
@@ -203,7 +196,7 @@ def move_priority(priority_id: int, direction: str):
 @requires("edit_structure")
 def delete_priority(priority_id: int):
     """Delete a priority that has no actions or impact measures, after asking."""
-    priority = _found(priority_service.get_priority(priority_id))
+    priority = found(priority_service.get_priority(priority_id))
     if request.method == "POST":
         try:
             priority_service.delete_priority(priority, user_id=current_user.id)
@@ -231,13 +224,13 @@ def delete_priority(priority_id: int):
 @requires("edit_structure")
 def new_outcome(priority_id: int):
     """Add an outcome to a priority."""
-    priority = _found(priority_service.get_priority(priority_id))
+    priority = found(priority_service.get_priority(priority_id))
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
             outcome = outcome_service.add_outcome(priority, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"Outcome {outcome.ref} added.", "success")
@@ -249,14 +242,14 @@ def new_outcome(priority_id: int):
 @requires("edit_structure")
 def edit_outcome(outcome_id: int):
     """Change an outcome's reference or wording."""
-    outcome = _found(outcome_service.get_outcome(outcome_id))
+    outcome = found(outcome_service.get_outcome(outcome_id))
     priority = outcome.priority
     form = OutcomeForm(obj=outcome)
     if form.validate_on_submit():
         try:
             changed = outcome_service.edit_outcome(outcome, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(_saved(f"Outcome {outcome.ref}", changed), "success")
@@ -269,7 +262,7 @@ def edit_outcome(outcome_id: int):
 @requires("edit_structure")
 def move_outcome(outcome_id: int, direction: str):
     """Move an outcome one place up or down its priority."""
-    outcome = _found(outcome_service.get_outcome(outcome_id))
+    outcome = found(outcome_service.get_outcome(outcome_id))
     moved = outcome_service.move_outcome(outcome, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Outcome {outcome.ref}", moved, direction), "success")
@@ -280,7 +273,7 @@ def move_outcome(outcome_id: int, direction: str):
 @requires("edit_structure")
 def delete_outcome(outcome_id: int):
     """Delete an outcome that no action or impact measure belongs to, after asking."""
-    outcome = _found(outcome_service.get_outcome(outcome_id))
+    outcome = found(outcome_service.get_outcome(outcome_id))
     back = url_for("admin.priority_structure", priority_id=outcome.priority_id)
     if request.method == "POST":
         ref = outcome.ref
@@ -309,13 +302,13 @@ def delete_outcome(outcome_id: int):
 @requires("edit_structure")
 def new_action(priority_id: int):
     """Add an action to a priority, after the last action of its outcome."""
-    priority = _found(priority_service.get_priority(priority_id))
+    priority = found(priority_service.get_priority(priority_id))
     form = ActionForm(outcomes=outcome_service.outcomes_of(priority.id))
     if form.validate_on_submit():
         try:
             saved = action_service.add_action(priority, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"Action {saved.action.ref} added. {saved.due_reading or ''}".strip(), "success")
@@ -327,7 +320,7 @@ def new_action(priority_id: int):
 @requires("edit_actions")
 def edit_action(action_id: int):
     """Change an action's fields; refused if someone else saved it after this form was opened."""
-    action = _found(action_service.get_action(action_id))
+    action = found(action_service.get_action(action_id))
     form = ActionForm(obj=action, outcomes=outcome_service.outcomes_of(action.priority_id))
     conflict = None
     if request.method == "GET":
@@ -345,7 +338,7 @@ def edit_action(action_id: int):
             conflict = stale
             form.show_conflict(stale)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"{_saved(f'Action {action.ref}', bool(saved.changed))} {saved.due_reading or ''}".strip(), "success")
@@ -365,7 +358,7 @@ def edit_action(action_id: int):
 @requires("edit_structure")
 def move_action(action_id: int, direction: str):
     """Move an action one place up or down its priority."""
-    action = _found(action_service.get_action(action_id))
+    action = found(action_service.get_action(action_id))
     moved = action_service.move_action(action, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Action {action.ref}", moved, direction), "success")
@@ -376,7 +369,7 @@ def move_action(action_id: int, direction: str):
 @requires("edit_structure")
 def retire_action(action_id: int):
     """Retire an action (after asking): it leaves the live plan but it and its history are kept."""
-    action = _found(action_service.get_action(action_id))
+    action = found(action_service.get_action(action_id))
     if request.method == "POST":
         retired = action_service.retire_action(action, user_id=current_user.id)
         db.session.commit()
@@ -391,7 +384,7 @@ def retire_action(action_id: int):
 @requires("edit_structure")
 def reinstate_action(action_id: int):
     """Bring a retired action back into the live plan."""
-    action = _found(action_service.get_action(action_id))
+    action = found(action_service.get_action(action_id))
     reinstated = action_service.reinstate_action(action, user_id=current_user.id)
     db.session.commit()
     flash(f"Action {action.ref} {'reinstated' if reinstated else 'is not retired'}.", "success")
@@ -410,7 +403,7 @@ def new_role():
         try:
             role = role_service.add_role(form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"Key role {role.code or role.title} added.", "success")
@@ -422,13 +415,13 @@ def new_role():
 @requires("edit_structure")
 def edit_role(role_id: int):
     """Change a key role; a new holder is a hand-over, and who held it before is kept."""
-    role = _found(role_service.get_role(role_id))
+    role = found(role_service.get_role(role_id))
     form = RoleForm(obj=role)
     if form.validate_on_submit():
         try:
             changed = role_service.edit_role(role, form.values(), user_id=current_user.id)
         except editing.StructureProblem as problem:
-            add_error(form, problem)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(_saved(f"Key role {role.code or role.title}", changed), "success")
@@ -441,7 +434,7 @@ def edit_role(role_id: int):
 @requires("edit_structure")
 def move_role(role_id: int, direction: str):
     """Move a key role one place up or down the glossary."""
-    role = _found(role_service.get_role(role_id))
+    role = found(role_service.get_role(role_id))
     moved = role_service.move_role(role, direction, user_id=current_user.id)
     db.session.commit()
     flash(_moved(f"Key role {role.code or role.title}", moved, direction), "success")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_url, login_user, logout_user
 
 from wsoa.auth import ENDED_REASON, SESSION_TOKEN
 from wsoa.extensions import db
+from wsoa.forms import show_problems
 from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
 from wsoa.services import accounts, sessions
@@ -145,7 +146,7 @@ def change_password():
                 this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
             )
         except UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash("Your password has been changed.", "success")

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from wsoa.clock import today
+from wsoa.domain.not_found import found
 from wsoa.domain.wording import format_value, uk_day
 from wsoa.extensions import db
 from wsoa.forms.kpis import KpiForm, KpiValueForm, UploadValuesForm
@@ -34,9 +35,7 @@ def kpi_chart(data: KpiChartData, id_prefix: str, small: bool = False) -> Markup
 @requires("view")
 def show(kpi_id: int):
     """A KPI: status against its trajectory, the trend chart and its numbers, values and history, definition."""
-    page = kpi_service.kpi_page(kpi_id, today())
-    if page is None:
-        abort(404)
+    page = found(kpi_service.kpi_page(kpi_id, today()))
     return render_template("kpis/show.html", page=page, plan=page.plan)
 
 
@@ -44,9 +43,7 @@ def show(kpi_id: int):
 @requires("edit_kpis")
 def new(priority_id: int):
     """Define a new KPI under a priority."""
-    context = kpi_service.new_kpi_context(priority_id)
-    if context is None:
-        abort(404)
+    context = found(kpi_service.new_kpi_context(priority_id))
     form = KpiForm()
     form.set_choices(context.outcomes, context.roles)
     if request.method == "POST" and form.validate_definition():
@@ -65,9 +62,7 @@ def new(priority_id: int):
 @requires("edit_kpis")
 def edit(kpi_id: int):
     """Change a KPI's definition, or turn an imported impact measure into a KPI."""
-    context = kpi_service.edit_kpi_context(kpi_id)
-    if context is None:
-        abort(404)
+    context = found(kpi_service.edit_kpi_context(kpi_id))
     initial = KpiForm.initial(context.kpi, context.milestones_text, context.benchmarks_text)
     form = KpiForm(data=initial if request.method == "GET" else None)
     form.set_choices(context.outcomes, context.roles)
@@ -89,9 +84,7 @@ def new_value(kpi_id: int):
     """Record a value for a date, or correct one: appended to the history, never replacing it."""
     form = KpiValueForm()
     corrects_id = form.corrects_id if request.method == "POST" else request.args.get("corrects", type=int)
-    context = value_service.value_context(kpi_id, corrects_id)
-    if context is None:
-        abort(404)
+    context = found(value_service.value_context(kpi_id, corrects_id))
     if not can_record_kpi_values(current_user, context.kpi.owner_role_id):
         abort(403)
     if request.method == "GET" and context.corrects is not None:
@@ -115,9 +108,7 @@ def new_value(kpi_id: int):
 @requires("record_kpi_values")
 def upload(plan_id: int):
     """Upload many values from a CSV or Excel file: good rows saved, every bad row reported with its reason."""
-    context = value_service.upload_context(plan_id)
-    if context is None:
-        abort(404)
+    context = found(value_service.upload_context(plan_id))
     form = UploadValuesForm()
     report = None
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask_login import current_user
 from wsoa.clock import today
 from wsoa.domain.reminders import REASON_WORDS, SettingProblem
 from wsoa.extensions import db
+from wsoa.forms import show_problems
 from wsoa.forms.notices import NoticePreferenceForm, ReminderSettingsForm, SendReminderForm
 from wsoa.models import Plan, ReviewPeriod
 from wsoa.permissions import requires
@@ -96,7 +97,7 @@ def settings(plan_id: int):
                 user_id=current_user.id,
             )
         except SettingProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash("Reminder settings saved.", "success")

@@ -1,9 +1,11 @@
 """Managing who can sign in and what they may do."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from wsoa.domain.not_found import found
 from wsoa.extensions import db
+from wsoa.forms import show_problems
 from wsoa.forms.users import EditUserForm, UserForm
 from wsoa.permissions import requires
 from wsoa.services import accounts
@@ -16,9 +18,7 @@ NEW_LINK = "set_password_link"
 
 
 def _load(user_id: int):
-    user = user_service.get_user(user_id)
-    if user is None:
-        abort(404)
+    user = found(user_service.get_user(user_id))
     return user
 
 
@@ -50,7 +50,7 @@ def new():
                 actor_id=current_user.id,
             )
         except accounts.UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+            show_problems(form, problem)
         else:
             db.session.commit()
             _hand_over_link(user)
@@ -79,7 +79,7 @@ def edit(user_id: int):
         try:
             changed = user_service.edit_user(user, values, actor_id=current_user.id)
         except accounts.UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
