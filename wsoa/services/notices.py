@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from wsoa.domain import reminders as rules
 from wsoa.domain.leads import match_codes
+from wsoa.domain.not_found import NotFound, found
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
@@ -24,6 +25,7 @@ from wsoa.models import (
     User,
 )
 from wsoa.services import audit
+from wsoa.services.periods import current_period
 
 
 def schedule_for(plan_id: int) -> rules.Schedule:
@@ -42,6 +44,17 @@ def period_due_by(period: ReviewPeriod, schedule: rules.Schedule) -> date | None
     return rules.updates_due_by(
         set_on=period.updates_due_on, board_date=period.board_date, end_date=period.end_date, schedule=schedule
     )
+
+
+def plan_and_period(plan_id: int, period_id: int | None) -> tuple[Plan, ReviewPeriod | None]:
+    """The plan and the period asked for (its current period when none is named); NotFound for another plan's."""
+    plan = found(db.session.get(Plan, plan_id))
+    if period_id is None:
+        return plan, current_period(plan_id)
+    period = db.session.get(ReviewPeriod, period_id)
+    if period is None or period.plan_id != plan_id:
+        raise NotFound(period_id)
+    return plan, period
 
 
 def save_settings(
