@@ -166,7 +166,7 @@ def set_password(token: str):
         try:
             user = accounts.set_password_from_token(token, form.new_password.data)
         except UserProblem as problem:
-            form.new_password.errors.append(problem.message)
+            show_problems(form, problem, names={"password": "new_password"})
         else:
             if user is None:
                 return render_template("auth/link_expired.html"), 400

@@ -17,11 +17,6 @@ bp = Blueprint("users", __name__)
 NEW_LINK = "set_password_link"
 
 
-def _load(user_id: int):
-    user = found(user_service.get_user(user_id))
-    return user
-
-
 def _hand_over_link(user) -> None:
     """Show the admin a fresh set-password link for this user and, where SMTP is configured, email it."""
     link = url_for("auth.set_password", token=accounts.set_password_token(user), _external=True)
@@ -63,21 +58,13 @@ def new():
 @requires("manage_users")
 def edit(user_id: int):
     """Change a user's details, level, roles held, or deactivate them (users are never deleted)."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     form = EditUserForm(roles=user_service.glossary_roles(), obj=user)
     if not form.is_submitted():
-        form.roles.data = [role.code for role in user.roles]
-        form.active.data = "yes" if user.active else "no"
+        form.show_user(user)
     if form.validate_on_submit():
-        values = user_service.UserValues(
-            name=form.name.data,
-            email=form.email.data,
-            level=form.level.data,
-            role_codes=form.roles.data,
-            active=form.active.data == "yes",
-        )
         try:
-            changed = user_service.edit_user(user, values, actor_id=current_user.id)
+            changed = user_service.edit_user(user, form.values(), actor_id=current_user.id)
         except accounts.UserProblem as problem:
             show_problems(form, problem)
         else:
@@ -85,8 +72,7 @@ def edit(user_id: int):
             flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
             return redirect(url_for("users.index"))
     new_link = session.pop(NEW_LINK, None)
-    if new_link and new_link.get("user_id") != user.id:
-        new_link = None
+    new_link = new_link if new_link and new_link.get("user_id") == user.id else None
     return render_template("users/edit.html", form=form, user=user, new_link=new_link)
 
 
@@ -94,7 +80,7 @@ def edit(user_id: int):
 @requires("manage_users")
 def new_link(user_id: int):
     """Make a new set-password link, for a user who never used theirs or has forgotten their password."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     if not user.active:
         flash(f"{user.name} is deactivated. Make them active before giving them a link.", "error")
         return redirect(url_for("users.edit", user_id=user.id))
@@ -109,7 +95,7 @@ def new_link(user_id: int):
 @requires("manage_users")
 def sign_out_everywhere(user_id: int):
     """End every session the user has, wherever they signed in; they can sign in again with their password."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     ended = user_service.sign_out_everywhere(user, actor_id=current_user.id)
     db.session.commit()
     sessions_word = "session" if ended == 1 else "sessions"
