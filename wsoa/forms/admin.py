@@ -219,6 +219,10 @@ class ActionForm(FlaskForm):
     def seen_event_id(self) -> int | None:
         return _int_or_none(self.seen_event.data)
 
+    def seen(self) -> dict[str, int | None]:
+        """The version and audit event this form was opened at, as edit_action takes them."""
+        return {"expected_version": self.expected_version, "seen_event_id": self.seen_event_id}
+
     def show_conflict(self, stale: action_service.StaleAction) -> None:
         """Keep what they typed; move the form on to the version now seen, so saving again is deliberate."""
         self.start_editing(stale.current_version, stale.latest_event_id)

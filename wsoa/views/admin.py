@@ -1,5 +1,9 @@
 """Editing the plan's structure: plans, priorities, outcomes, actions and key roles. Every change is audited."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,8 +21,6 @@ from wsoa.services import priorities as priority_service
 from wsoa.services import roles as role_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-UP, DOWN = {"direction": "up"}, {"direction": "down"}
 
 
 def _saved(what: str, changed: bool) -> str:
@@ -180,43 +182,6 @@ def priority_structure(priority_id: int):
     return render_template("admin/priority_structure.html", page=page, plan=page.plan)
 
 
-@bp.route("/priorities/<int:priority_id>/move-up", methods=["POST"], defaults=UP)
-@bp.route("/priorities/<int:priority_id>/move-down", methods=["POST"], defaults=DOWN)
-@requires("edit_structure")
-def move_priority(priority_id: int, direction: str):
-    """Move a priority one place up or down the plan."""
-    priority = found(priority_service.get_priority(priority_id))
-    moved = priority_service.move_priority(priority, direction, user_id=current_user.id)
-    db.session.commit()
-    flash(_moved(f"Priority {priority.number}", moved, direction), "success")
-    return redirect(url_for("admin.plan_structure", plan_id=priority.plan_id))
-
-
-@bp.route("/priorities/<int:priority_id>/delete", methods=["GET", "POST"])
-@requires("edit_structure")
-def delete_priority(priority_id: int):
-    """Delete a priority that has no actions or impact measures, after asking."""
-    priority = found(priority_service.get_priority(priority_id))
-    if request.method == "POST":
-        try:
-            priority_service.delete_priority(priority, user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            flash(problem.message, "error")
-            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
-        number, plan_id = priority.number, priority.plan_id
-        db.session.commit()
-        flash(f"Priority {number} deleted.", "success")
-        return redirect(url_for("admin.plan_structure", plan_id=plan_id))
-    return render_template(
-        "admin/confirm_delete.html",
-        plan=priority.plan,
-        thing=f"priority {priority.number}",
-        text=priority.title,
-        refusal=priority_service.priority_in_use(priority),
-        back=url_for("admin.priority_structure", priority_id=priority.id),
-    )
-
-
 # ----- outcomes -----------------------------------------------------------------------------------------------------
 
 
@@ -257,44 +222,6 @@ def edit_outcome(outcome_id: int):
     return render_template("admin/outcome_form.html", form=form, plan=priority.plan, priority=priority, outcome=outcome)
 
 
-@bp.route("/outcomes/<int:outcome_id>/move-up", methods=["POST"], defaults=UP)
-@bp.route("/outcomes/<int:outcome_id>/move-down", methods=["POST"], defaults=DOWN)
-@requires("edit_structure")
-def move_outcome(outcome_id: int, direction: str):
-    """Move an outcome one place up or down its priority."""
-    outcome = found(outcome_service.get_outcome(outcome_id))
-    moved = outcome_service.move_outcome(outcome, direction, user_id=current_user.id)
-    db.session.commit()
-    flash(_moved(f"Outcome {outcome.ref}", moved, direction), "success")
-    return redirect(url_for("admin.priority_structure", priority_id=outcome.priority_id))
-
-
-@bp.route("/outcomes/<int:outcome_id>/delete", methods=["GET", "POST"])
-@requires("edit_structure")
-def delete_outcome(outcome_id: int):
-    """Delete an outcome that no action or impact measure belongs to, after asking."""
-    outcome = found(outcome_service.get_outcome(outcome_id))
-    back = url_for("admin.priority_structure", priority_id=outcome.priority_id)
-    if request.method == "POST":
-        ref = outcome.ref
-        try:
-            outcome_service.delete_outcome(outcome, user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            flash(problem.message, "error")
-            return redirect(back)
-        db.session.commit()
-        flash(f"Outcome {ref} deleted.", "success")
-        return redirect(back)
-    return render_template(
-        "admin/confirm_delete.html",
-        plan=outcome.priority.plan,
-        thing=f"outcome {outcome.ref}",
-        text=outcome.text,
-        refusal=outcome_service.outcome_in_use(outcome),
-        back=back,
-    )
-
-
 # ----- actions ------------------------------------------------------------------------------------------------------
 
 
@@ -327,13 +254,7 @@ def edit_action(action_id: int):
         form.start_editing(action.version, action_service.latest_event_id())
     elif form.validate_on_submit():
         try:
-            saved = action_service.edit_action(
-                action,
-                form.values(),
-                expected_version=form.expected_version,
-                seen_event_id=form.seen_event_id,
-                user_id=current_user.id,
-            )
+            saved = action_service.edit_action(action, form.values(), **form.seen(), user_id=current_user.id)
         except action_service.StaleAction as stale:
             conflict = stale
             form.show_conflict(stale)
@@ -343,26 +264,8 @@ def edit_action(action_id: int):
             db.session.commit()
             flash(f"{_saved(f'Action {action.ref}', bool(saved.changed))} {saved.due_reading or ''}".strip(), "success")
             return redirect(url_for("actions.show", action_id=action.id))
-    return render_template(
-        "admin/action_form.html",
-        form=form,
-        plan=action.priority.plan,
-        priority=action.priority,
-        action=action,
-        conflict=conflict,
-    )
-
-
-@bp.route("/actions/<int:action_id>/move-up", methods=["POST"], defaults=UP)
-@bp.route("/actions/<int:action_id>/move-down", methods=["POST"], defaults=DOWN)
-@requires("edit_structure")
-def move_action(action_id: int, direction: str):
-    """Move an action one place up or down its priority."""
-    action = found(action_service.get_action(action_id))
-    moved = action_service.move_action(action, direction, user_id=current_user.id)
-    db.session.commit()
-    flash(_moved(f"Action {action.ref}", moved, direction), "success")
-    return redirect(url_for("admin.priority_structure", priority_id=action.priority_id))
+    page = {"plan": action.priority.plan, "priority": action.priority, "action": action}
+    return render_template("admin/action_form.html", form=form, conflict=conflict, **page)
 
 
 @bp.route("/actions/<int:action_id>/retire", methods=["GET", "POST"])
@@ -429,13 +332,125 @@ def edit_role(role_id: int):
     return render_template("admin/role_form.html", form=form, role=role)
 
 
-@bp.route("/key-roles/<int:role_id>/move-up", methods=["POST"], defaults=UP)
-@bp.route("/key-roles/<int:role_id>/move-down", methods=["POST"], defaults=DOWN)
-@requires("edit_structure")
-def move_role(role_id: int, direction: str):
-    """Move a key role one place up or down the glossary."""
-    role = found(role_service.get_role(role_id))
-    moved = role_service.move_role(role, direction, user_id=current_user.id)
-    db.session.commit()
-    flash(_moved(f"Key role {role.code or role.title}", moved, direction), "success")
-    return redirect(url_for("plans.key_roles"))
+# ----- moving and deleting: one mechanism for every kind ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How the shared move and delete views treat one kind of thing (endpoints move_<name>, delete_<name>)."""
+
+    name: str
+    path: str  # the thing's URL, whose one variable is its id: "/priorities/<int:priority_id>"
+    load: Callable[[int], Any]
+    called: Callable[[Any], str]  # as messages name it: "Priority 2"
+    move: Callable[..., bool]
+    listed_on: Callable[[Any], str]  # the page listing it among its siblings: where a move or delete returns
+    deleting: "_Deleting | None" = None  # None: never deleted (actions are retired; roles stay in the glossary)
+
+
+@dataclass(frozen=True)
+class _Deleting:
+    delete: Callable[..., None]
+    in_use: Callable[[Any], str | None]  # why it cannot be deleted, or None
+    shown_on: Callable[[Any], str]  # its own page: where a refused delete or "back" goes
+    text: Callable[[Any], str]
+    plan: Callable[[Any], Any]
+
+
+def _structure_of(priority_id: int) -> str:
+    return url_for("admin.priority_structure", priority_id=priority_id)
+
+
+KINDS = [
+    _Kind(
+        "priority",
+        "/priorities/<int:priority_id>",
+        priority_service.get_priority,
+        called=lambda p: f"Priority {p.number}",
+        move=priority_service.move_priority,
+        listed_on=lambda p: url_for("admin.plan_structure", plan_id=p.plan_id),
+        deleting=_Deleting(
+            priority_service.delete_priority,
+            priority_service.priority_in_use,
+            shown_on=lambda p: _structure_of(p.id),
+            text=lambda p: p.title,
+            plan=lambda p: p.plan,
+        ),
+    ),
+    _Kind(
+        "outcome",
+        "/outcomes/<int:outcome_id>",
+        outcome_service.get_outcome,
+        called=lambda o: f"Outcome {o.ref}",
+        move=outcome_service.move_outcome,
+        listed_on=lambda o: _structure_of(o.priority_id),
+        deleting=_Deleting(
+            outcome_service.delete_outcome,
+            outcome_service.outcome_in_use,
+            shown_on=lambda o: _structure_of(o.priority_id),
+            text=lambda o: o.text,
+            plan=lambda o: o.priority.plan,
+        ),
+    ),
+    _Kind(
+        "action",
+        "/actions/<int:action_id>",
+        action_service.get_action,
+        called=lambda a: f"Action {a.ref}",
+        move=action_service.move_action,
+        listed_on=lambda a: _structure_of(a.priority_id),
+    ),
+    _Kind(
+        "role",
+        "/key-roles/<int:role_id>",
+        role_service.get_role,
+        called=lambda r: f"Key role {r.code or r.title}",
+        move=role_service.move_role,
+        listed_on=lambda r: url_for("plans.key_roles"),
+    ),
+]
+
+
+def _move_view(kind: _Kind) -> Callable:
+    def move(direction: str, **ids: int):
+        item = found(kind.load(*ids.values()))
+        moved = kind.move(item, direction, user_id=current_user.id)
+        db.session.commit()
+        flash(_moved(kind.called(item), moved, direction), "success")
+        return redirect(kind.listed_on(item))
+
+    move.__doc__ = f"Move a {kind.name} one place up or down among its siblings."
+    return requires("edit_structure")(move)
+
+
+def _delete_view(kind: _Kind, deleting: _Deleting) -> Callable:
+    def delete(**ids: int):
+        item = found(kind.load(*ids.values()))
+        called, back, after = kind.called(item), deleting.shown_on(item), kind.listed_on(item)
+        if request.method == "POST":
+            try:
+                deleting.delete(item, user_id=current_user.id)
+            except editing.StructureProblem as problem:
+                flash(problem.message, "error")
+                return redirect(back)
+            db.session.commit()
+            flash(f"{called} deleted.", "success")
+            return redirect(after)
+        thing, text, refusal = called[:1].lower() + called[1:], deleting.text(item), deleting.in_use(item)
+        page = {"plan": deleting.plan(item), "thing": thing, "text": text, "refusal": refusal, "back": back}
+        return render_template("admin/confirm_delete.html", **page)
+
+    delete.__doc__ = f"Delete a {kind.name} that nothing hangs off, after asking."
+    return requires("edit_structure")(delete)
+
+
+for _kind in KINDS:
+    _view = _move_view(_kind)
+    for _direction in ("up", "down"):
+        _defaults = {"direction": _direction}
+        bp.add_url_rule(
+            f"{_kind.path}/move-{_direction}", f"move_{_kind.name}", _view, methods=["POST"], defaults=_defaults
+        )
+    if _kind.deleting:
+        _view = _delete_view(_kind, _kind.deleting)
+        bp.add_url_rule(f"{_kind.path}/delete", f"delete_{_kind.name}", _view, methods=["GET", "POST"])
