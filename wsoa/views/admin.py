@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,8 +19,14 @@ from wsoa.services import outcomes as outcome_service
 from wsoa.services import plans as plan_service
 from wsoa.services import priorities as priority_service
 from wsoa.services import roles as role_service
+from wsoa.views.saving import Saved, save_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+T = TypeVar("T")
+
+
+def _save(form, save: Callable[[], T]) -> Saved[T] | None:
+    return save_form(form, save, editing.StructureProblem)
 
 
 def _saved(what: str, changed: bool) -> str:
@@ -39,15 +45,10 @@ def _moved(what: str, moved: bool, direction: str) -> str:
 def new_plan():
     """Start a plan: its title, kind, area, inspection date and status."""
     form = PlanForm()
-    if form.validate_on_submit():
-        try:
-            plan = plan_service.create_plan(form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Plan {plan.title} created. Add its priorities next.", "success")
-            return redirect(url_for("admin.plan_structure", plan_id=plan.id))
+    if saved := _save(form, lambda: plan_service.create_plan(form.values(), user_id=current_user.id)):
+        plan = saved.value
+        flash(f"Plan {plan.title} created. Add its priorities next.", "success")
+        return redirect(url_for("admin.plan_structure", plan_id=plan.id))
     return render_template("admin/plan_form.html", form=form, plan=None)
 
 
@@ -57,15 +58,10 @@ def edit_plan(plan_id: int):
     """Change the plan's details."""
     plan = found(plan_service.get_plan(plan_id))
     form = PlanForm(obj=plan)
-    if form.validate_on_submit():
-        try:
-            changed = plan_service.edit_plan(plan, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(_saved(f"Plan {plan.title}", changed), "success")
-            return redirect(url_for("admin.plan_structure", plan_id=plan.id))
+    if saved := _save(form, lambda: plan_service.edit_plan(plan, form.values(), user_id=current_user.id)):
+        changed = saved.value
+        flash(_saved(f"Plan {plan.title}", changed), "success")
+        return redirect(url_for("admin.plan_structure", plan_id=plan.id))
     return render_template("admin/plan_form.html", form=form, plan=plan)
 
 
@@ -144,15 +140,10 @@ def new_priority(plan_id: int):
     form = PriorityForm(
         data={"number": priority_service.next_priority_number(plan.id)} if request.method == "GET" else None
     )
-    if form.validate_on_submit():
-        try:
-            priority = priority_service.add_priority(plan, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Priority {priority.number} added.", "success")
-            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    if saved := _save(form, lambda: priority_service.add_priority(plan, form.values(), user_id=current_user.id)):
+        priority = saved.value
+        flash(f"Priority {priority.number} added.", "success")
+        return redirect(url_for("admin.priority_structure", priority_id=priority.id))
     return render_template("admin/priority_form.html", form=form, plan=plan, priority=None)
 
 
@@ -162,15 +153,10 @@ def edit_priority(priority_id: int):
     """Change a priority's number, title and roles."""
     priority = found(priority_service.get_priority(priority_id))
     form = PriorityForm(obj=priority)
-    if form.validate_on_submit():
-        try:
-            changed = priority_service.edit_priority(priority, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(_saved(f"Priority {priority.number}", changed), "success")
-            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    if saved := _save(form, lambda: priority_service.edit_priority(priority, form.values(), user_id=current_user.id)):
+        changed = saved.value
+        flash(_saved(f"Priority {priority.number}", changed), "success")
+        return redirect(url_for("admin.priority_structure", priority_id=priority.id))
     return render_template("admin/priority_form.html", form=form, plan=priority.plan, priority=priority)
 
 
@@ -191,15 +177,10 @@ def new_outcome(priority_id: int):
     """Add an outcome to a priority."""
     priority = found(priority_service.get_priority(priority_id))
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            outcome = outcome_service.add_outcome(priority, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Outcome {outcome.ref} added.", "success")
-            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    if saved := _save(form, lambda: outcome_service.add_outcome(priority, form.values(), user_id=current_user.id)):
+        outcome = saved.value
+        flash(f"Outcome {outcome.ref} added.", "success")
+        return redirect(url_for("admin.priority_structure", priority_id=priority.id))
     return render_template("admin/outcome_form.html", form=form, plan=priority.plan, priority=priority, outcome=None)
 
 
@@ -210,15 +191,10 @@ def edit_outcome(outcome_id: int):
     outcome = found(outcome_service.get_outcome(outcome_id))
     priority = outcome.priority
     form = OutcomeForm(obj=outcome)
-    if form.validate_on_submit():
-        try:
-            changed = outcome_service.edit_outcome(outcome, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(_saved(f"Outcome {outcome.ref}", changed), "success")
-            return redirect(url_for("admin.priority_structure", priority_id=priority.id))
+    if saved := _save(form, lambda: outcome_service.edit_outcome(outcome, form.values(), user_id=current_user.id)):
+        changed = saved.value
+        flash(_saved(f"Outcome {outcome.ref}", changed), "success")
+        return redirect(url_for("admin.priority_structure", priority_id=priority.id))
     return render_template("admin/outcome_form.html", form=form, plan=priority.plan, priority=priority, outcome=outcome)
 
 
@@ -231,15 +207,10 @@ def new_action(priority_id: int):
     """Add an action to a priority, after the last action of its outcome."""
     priority = found(priority_service.get_priority(priority_id))
     form = ActionForm(outcomes=outcome_service.outcomes_of(priority.id))
-    if form.validate_on_submit():
-        try:
-            saved = action_service.add_action(priority, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Action {saved.action.ref} added. {saved.due_reading or ''}".strip(), "success")
-            return redirect(url_for("actions.show", action_id=saved.action.id))
+    if saved := _save(form, lambda: action_service.add_action(priority, form.values(), user_id=current_user.id)):
+        saved = saved.value
+        flash(f"Action {saved.action.ref} added. {saved.due_reading or ''}".strip(), "success")
+        return redirect(url_for("actions.show", action_id=saved.action.id))
     return render_template("admin/action_form.html", form=form, plan=priority.plan, priority=priority, action=None)
 
 
@@ -302,15 +273,10 @@ def reinstate_action(action_id: int):
 def new_role():
     """Add a key role to the glossary."""
     form = RoleForm()
-    if form.validate_on_submit():
-        try:
-            role = role_service.add_role(form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Key role {role.code or role.title} added.", "success")
-            return redirect(url_for("plans.key_roles"))
+    if saved := _save(form, lambda: role_service.add_role(form.values(), user_id=current_user.id)):
+        role = saved.value
+        flash(f"Key role {role.code or role.title} added.", "success")
+        return redirect(url_for("plans.key_roles"))
     return render_template("admin/role_form.html", form=form, role=None)
 
 
@@ -320,15 +286,10 @@ def edit_role(role_id: int):
     """Change a key role; a new holder is a hand-over, and who held it before is kept."""
     role = found(role_service.get_role(role_id))
     form = RoleForm(obj=role)
-    if form.validate_on_submit():
-        try:
-            changed = role_service.edit_role(role, form.values(), user_id=current_user.id)
-        except editing.StructureProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(_saved(f"Key role {role.code or role.title}", changed), "success")
-            return redirect(url_for("plans.key_roles"))
+    if saved := _save(form, lambda: role_service.edit_role(role, form.values(), user_id=current_user.id)):
+        changed = saved.value
+        flash(_saved(f"Key role {role.code or role.title}", changed), "success")
+        return redirect(url_for("plans.key_roles"))
     return render_template("admin/role_form.html", form=form, role=role)
 
 

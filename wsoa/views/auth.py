@@ -14,6 +14,7 @@ from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
 from wsoa.services import accounts, sessions
 from wsoa.services.accounts import UserProblem
+from wsoa.views.saving import save_form
 
 bp = Blueprint("auth", __name__)
 
@@ -137,20 +138,18 @@ def sign_out():
 def change_password():
     """Change your own password: the current one, then the new one twice."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_user,
-                current_password=form.current_password.data,
-                new_password=form.new_password.data,
-                this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
-            )
-        except UserProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("plans.index"))
+    if save_form(
+        form,
+        lambda: accounts.change_password(
+            current_user,
+            current_password=form.current_password.data,
+            new_password=form.new_password.data,
+            this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
+        ),
+        UserProblem,
+    ):
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("plans.index"))
     return render_template("auth/change_password.html", form=form)
 
 

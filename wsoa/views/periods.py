@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from wsoa.domain.not_found import found
 from wsoa.extensions import db
-from wsoa.forms import show_problems
 from wsoa.forms.periods import OpenReviewPeriodForm, ReviewPeriodForm
 from wsoa.permissions import requires
 from wsoa.services import periods as period_service
+from wsoa.views.saving import save_form
 
 bp = Blueprint("periods", __name__)
 
@@ -37,17 +37,16 @@ def new(plan_id: int):
     """Open a review period: a name, its dates and the board date."""
     listing = found(period_service.list_periods(plan_id))
     form = OpenReviewPeriodForm()
-    if form.validate_on_submit():
-        try:
-            period = period_service.open_period(
-                listing.plan, _values(form), make_current=form.make_current.data, user_id=current_user.id
-            )
-        except period_service.PeriodProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Review period {period.label} opened{' and made current' if period.is_current else ''}.", "success")
-            return redirect(url_for("periods.index", plan_id=plan_id))
+    if saved := save_form(
+        form,
+        lambda: period_service.open_period(
+            listing.plan, _values(form), make_current=form.make_current.data, user_id=current_user.id
+        ),
+        period_service.PeriodProblem,
+    ):
+        period = saved.value
+        flash(f"Review period {period.label} opened{' and made current' if period.is_current else ''}.", "success")
+        return redirect(url_for("periods.index", plan_id=plan_id))
     return render_template("periods/form.html", form=form, plan=listing.plan, period=None)
 
 
@@ -58,15 +57,14 @@ def edit(period_id: int):
     period = found(period_service.get_period(period_id))
     listing = period_service.list_periods(period.plan_id)
     form = ReviewPeriodForm(obj=period)
-    if form.validate_on_submit():
-        try:
-            changed = period_service.edit_period(period, _values(form), user_id=current_user.id)
-        except period_service.PeriodProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"Review period {period.label} {'saved' if changed else 'not changed'}.", "success")
-            return redirect(url_for("periods.index", plan_id=period.plan_id))
+    if saved := save_form(
+        form,
+        lambda: period_service.edit_period(period, _values(form), user_id=current_user.id),
+        period_service.PeriodProblem,
+    ):
+        changed = saved.value
+        flash(f"Review period {period.label} {'saved' if changed else 'not changed'}.", "success")
+        return redirect(url_for("periods.index", plan_id=period.plan_id))
     return render_template("periods/form.html", form=form, plan=listing.plan, period=period)
 
 

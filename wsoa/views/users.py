@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from wsoa.domain.not_found import found
 from wsoa.extensions import db
-from wsoa.forms import show_problems
 from wsoa.forms.users import EditUserForm, UserForm
 from wsoa.permissions import requires
 from wsoa.services import accounts
 from wsoa.services import users as user_service
+from wsoa.views.saving import save_form
 
 bp = Blueprint("users", __name__)
 
@@ -35,22 +35,21 @@ def index():
 def new():
     """Add a user; they get a link to set their own password."""
     form = UserForm(roles=user_service.glossary_roles())
-    if form.validate_on_submit():
-        try:
-            user = user_service.add_user(
-                email=form.email.data,
-                name=form.name.data,
-                level=form.level.data,
-                role_codes=form.roles.data,
-                actor_id=current_user.id,
-            )
-        except accounts.UserProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            _hand_over_link(user)
-            flash(f"{user.name} has been added. Give them the link below to set their password.", "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+    if saved := save_form(
+        form,
+        lambda: user_service.add_user(
+            email=form.email.data,
+            name=form.name.data,
+            level=form.level.data,
+            role_codes=form.roles.data,
+            actor_id=current_user.id,
+        ),
+        accounts.UserProblem,
+    ):
+        user = saved.value
+        _hand_over_link(user)
+        flash(f"{user.name} has been added. Give them the link below to set their password.", "success")
+        return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/new.html", form=form)
 
 
@@ -62,15 +61,12 @@ def edit(user_id: int):
     form = EditUserForm(roles=user_service.glossary_roles(), obj=user)
     if not form.is_submitted():
         form.show_user(user)
-    if form.validate_on_submit():
-        try:
-            changed = user_service.edit_user(user, form.values(), actor_id=current_user.id)
-        except accounts.UserProblem as problem:
-            show_problems(form, problem)
-        else:
-            db.session.commit()
-            flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
-            return redirect(url_for("users.index"))
+    if saved := save_form(
+        form, lambda: user_service.edit_user(user, form.values(), actor_id=current_user.id), accounts.UserProblem
+    ):
+        changed = saved.value
+        flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
+        return redirect(url_for("users.index"))
     new_link = session.pop(NEW_LINK, None)
     new_link = new_link if new_link and new_link.get("user_id") == user.id else None
     return render_template("users/edit.html", form=form, user=user, new_link=new_link)
