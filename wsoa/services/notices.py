@@ -90,16 +90,13 @@ def save_settings(
             f"{period.label}: updates due by": c
             for c in audit.apply_changes(period, {"updates_due_on": updates_due_on}).values()
         }
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="reminder_settings.changed",
-            entity=plan,
-            summary=f"Reminder settings changed for {plan.title}",
-            user_id=user_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        plan,
+        changes,
+        event="reminder_settings.changed",
+        summary=f"Reminder settings changed for {plan.title}",
+        user_id=user_id,
+    )
 
 
 def preference_for(user_id: int) -> NoticePreference:
@@ -115,16 +112,13 @@ def save_preference(user: User, *, weekly_digest: bool, escalations: bool) -> bo
         db.session.add(preference)
     officer = user.level in ("admin", "editor")
     changes = audit.apply_changes(preference, {"weekly_digest": weekly_digest, "escalations": escalations and officer})
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="notice_preference.changed",
-            entity=user,
-            summary=f"{user.name} changed which reminder emails they get",
-            user_id=user.id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        user,
+        changes,
+        event="notice_preference.changed",
+        summary=f"{user.name} changed which reminder emails they get",
+        user_id=user.id,
+    )
 
 
 @dataclass

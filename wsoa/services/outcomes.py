@@ -42,30 +42,21 @@ def add_outcome(priority: Priority, values: OutcomeValues, *, user_id: int | Non
         position=next_position(Outcome, Outcome.priority_id == priority.id),
         **_outcome_columns(values),
     )
-    db.session.add(outcome)
-    db.session.flush()
-    audit.record(
+    audit.record_created(
+        outcome,
+        OUTCOME_FIELDS,
         event="outcome.created",
-        entity=outcome,
         summary=f"Outcome {outcome.ref} added to priority {priority.number}",
         user_id=user_id,
-        after=audit.snapshot(outcome, OUTCOME_FIELDS),
     )
     return outcome
 
 
 def edit_outcome(outcome: Outcome, values: OutcomeValues, *, user_id: int | None) -> bool:
     changes = audit.apply_changes(outcome, _outcome_columns(values))
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="outcome.edited",
-            entity=outcome,
-            summary=f"Outcome {outcome.ref} edited",
-            user_id=user_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        outcome, changes, event="outcome.edited", summary=f"Outcome {outcome.ref} edited", user_id=user_id
+    )
 
 
 def move_outcome(outcome: Outcome, direction: Direction, *, user_id: int | None) -> bool:

@@ -476,27 +476,16 @@ def _plan_columns(values: PlanValues) -> dict[str, Any]:
 def create_plan(values: PlanValues, *, user_id: int | None) -> Plan:
     """A new, empty plan: its priorities are added next (or imported)."""
     plan = Plan(**_plan_columns(values))
-    db.session.add(plan)
-    db.session.flush()
-    audit.record(
-        event="plan.created",
-        entity=plan,
-        summary=f"Plan {plan.title} created",
-        user_id=user_id,
-        after=audit.snapshot(plan, PLAN_FIELDS),
-    )
+    audit.record_created(plan, PLAN_FIELDS, event="plan.created", summary=f"Plan {plan.title} created", user_id=user_id)
     return plan
 
 
 def edit_plan(plan: Plan, values: PlanValues, *, user_id: int | None) -> bool:
     """Change the plan's details; returns whether anything changed."""
     changes = audit.apply_changes(plan, _plan_columns(values))
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="plan.edited", entity=plan, summary=f"Plan {plan.title} edited", user_id=user_id, changes=changes
-        )
-    return bool(changes)
+    return audit.record_changes(
+        plan, changes, event="plan.edited", summary=f"Plan {plan.title} edited", user_id=user_id
+    )
 
 
 def get_plan(plan_id: int) -> Plan | None:

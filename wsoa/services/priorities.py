@@ -62,30 +62,21 @@ def add_priority(plan: Plan, values: PriorityValues, *, user_id: int | None) -> 
         position=next_position(Priority, Priority.plan_id == plan.id),
         **_priority_columns(plan.id, values),
     )
-    db.session.add(priority)
-    db.session.flush()
-    audit.record(
+    audit.record_created(
+        priority,
+        PRIORITY_FIELDS,
         event="priority.created",
-        entity=priority,
         summary=f"Priority {priority.number} added to {plan.title}",
         user_id=user_id,
-        after=audit.snapshot(priority, PRIORITY_FIELDS),
     )
     return priority
 
 
 def edit_priority(priority: Priority, values: PriorityValues, *, user_id: int | None) -> bool:
     changes = audit.apply_changes(priority, _priority_columns(priority.plan_id, values, priority))
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="priority.edited",
-            entity=priority,
-            summary=f"Priority {priority.number} edited",
-            user_id=user_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        priority, changes, event="priority.edited", summary=f"Priority {priority.number} edited", user_id=user_id
+    )
 
 
 def move_priority(priority: Priority, direction: Direction, *, user_id: int | None) -> bool:

@@ -133,16 +133,13 @@ def edit_user(user: User, values: UserValues, *, actor_id: int | None) -> bool:
         changes["roles"] = (before_roles, after_roles)
     if "active" in changes and not user.active:
         sessions.end_all(user.id, reason=sessions.DEACTIVATED)  # signed out wherever they are signed in
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="user.edited",
-            entity=user,
-            summary=f"User {user.name} ({user.email}) changed: {', '.join(changes)}",
-            user_id=actor_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        user,
+        changes,
+        event="user.edited",
+        summary=f"User {user.name} ({user.email}) changed: {', '.join(changes)}",
+        user_id=actor_id,
+    )
 
 
 def sign_out_everywhere(user: User, *, actor_id: int | None) -> int:
