@@ -1,7 +1,7 @@
 """Board report speed: median generation time of each format for the demo plan and for a 1,000-action plan.
 
 Builds both plans in a temporary SQLite database (or WSOA_BENCH_DATABASE_URL): the demo plan through the real
-importer (wsoa.services.demo.load_demo), and a plan of 1,000 actions with 8 review periods of history (8,000
+importer (wsoa.demo.load_demo), and a plan of 1,000 actions with 8 review periods of history (8,000
 updates, with narratives, next steps, risks, revised dates, KPI values and a hand-over of a key role). Times each
 format end to end (load the records, take the snapshot, assemble, write) and prints it with its ratio to a
 baseline measured in the same run: loading the snapshot records; the PDF also with its ratio to the HTML paper of
@@ -181,7 +181,7 @@ def build_large_plan(actions: int) -> int:
 
 
 def load_demo_plan() -> int:
-    from wsoa.services.demo import load_demo
+    from wsoa.demo import load_demo
 
     load_demo()
     db.session.commit()

@@ -26,7 +26,7 @@ from wsoa import create_app
 from wsoa.domain import password_rules
 from wsoa.extensions import db
 from wsoa.models import UserSession
-from wsoa.passwords import hash_password
+from wsoa.services.accounts import hash_password
 from wsoa.services.users import create_user
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "100000"))

@@ -7,7 +7,7 @@ from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
 from wsoa.models import Action, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
 from wsoa.services import users
-from wsoa.services.leads import relink_leads
+from wsoa.services.roles import relink_leads
 
 _sequence = itertools.count(1)
 

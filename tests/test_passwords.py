@@ -14,8 +14,7 @@ from wsoa.domain.password_rules import (
 )
 from wsoa.extensions import db
 from wsoa.models import User
-from wsoa.passwords import hash_password, needs_rehash, password_matches
-from wsoa.services.users import authenticate
+from wsoa.services.accounts import authenticate, hash_password, needs_rehash, password_matches
 
 PASSWORD = "correct horse battery staple"
 

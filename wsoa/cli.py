@@ -55,7 +55,8 @@ def register_commands(app: Flask) -> None:
 @click.option("--role", "roles", multiple=True, help="A key-role code this person holds (repeatable)")
 def create_user_command(email: str, name: str, level: str, password: str, roles: tuple[str, ...]) -> None:
     """Create a user, for example the first admin."""
-    from wsoa.services.users import UserProblem, add_user
+    from wsoa.services.accounts import UserProblem
+    from wsoa.services.users import add_user
 
     try:
         user = add_user(email=email, name=name, level=level, password=password, role_codes=list(roles), actor_id=None)
@@ -196,7 +197,7 @@ def _import(parsed, file_name: str, content: bytes, *, plan, dry_run: bool, user
 @click.command("load-demo", cls=DatabaseCommand)
 def load_demo_command() -> None:
     """Load the demo plan (the Shropshire WSoA workbook under imports/demo) and demo users, once."""
-    from wsoa.services.demo import load_demo
+    from wsoa.demo import load_demo
 
     for line in load_demo():
         click.echo(line)
@@ -283,14 +284,14 @@ def send_reminders_command(today, dry_run: bool) -> None:
     from flask import current_app
 
     from wsoa.clock import today as uk_today
-    from wsoa.services import notices
+    from wsoa.services import update_round
     from wsoa.services.delivery import NOT_CONFIGURED, delivery_from_config
 
     delivery = delivery_from_config(current_app.config)
     if delivery is None and not dry_run:
         raise click.ClickException(f"{NOT_CONFIGURED}, or use --dry-run to see what would be sent.")
     day = today.date() if today else uk_today()
-    failures = notices.send_reminders(day, delivery=delivery, dry_run=dry_run, echo=click.echo)
+    failures = update_round.send_reminders(day, delivery=delivery, dry_run=dry_run, echo=click.echo)
     if failures:
         raise click.ClickException(
             f"{failures} notice{'' if failures == 1 else 's'} could not be sent; "

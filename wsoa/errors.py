@@ -4,7 +4,9 @@ from flask import Flask, flash, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import NotFound as PageNotFound
 
+from wsoa.domain.not_found import NotFound
 from wsoa.extensions import db, login_manager
 
 TEMPLATED_CODES = {400, 403, 404, 405, 413, 500, 503}
@@ -29,6 +31,11 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         template = f"errors/{code}.html" if code in TEMPLATED_CODES else "errors/generic.html"
         return render_template(template, error=error), code
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # The one way a missing object becomes a 404: services and views raise wsoa.domain.not_found.NotFound.
+        return render_template("errors/404.html", error=PageNotFound()), 404
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: DBAPIError):

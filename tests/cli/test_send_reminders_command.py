@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_user
 from tests.mail_server import smtp_server
 from wsoa.clock import today
+from wsoa.demo import DEMO_USERS, load_demo
 from wsoa.extensions import db
 from wsoa.models import Notice
-from wsoa.services.demo import DEMO_USERS, load_demo
 
 WSOA = Path(sys.executable).parent / "wsoa"
 

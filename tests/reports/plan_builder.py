@@ -23,7 +23,8 @@ from sqlalchemy import select
 from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
 from wsoa.extensions import db
 from wsoa.models import Action, Kpi, KpiValue, Plan, Priority, ReviewPeriod, Role, RoleHolder
-from wsoa.services.structure import ActionValues, PriorityValues, edit_action, edit_priority
+from wsoa.services.actions import ActionValues, edit_action
+from wsoa.services.priorities import PriorityValues, edit_priority
 
 FORMULA_TITLE = '=HYPERLINK("http://example.org/evil","Click me")'
 FORMULA_NARRATIVE = "+44 1743 000000 called the family"

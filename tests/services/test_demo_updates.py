@@ -5,13 +5,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_user
+from wsoa.demo import load_demo
+from wsoa.demo.updates import add_demo_review_period
 from wsoa.domain.honesty import Flag
 from wsoa.extensions import db
 from wsoa.models import ProgressUpdate, ReviewPeriod
-from wsoa.services.demo import load_demo
-from wsoa.services.demo_updates import add_demo_review_period
+from wsoa.services.accounts import authenticate
 from wsoa.services.honesty import period_progress
-from wsoa.services.users import authenticate
 
 
 def count_updates() -> int:

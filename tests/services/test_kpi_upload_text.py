@@ -14,7 +14,7 @@ from tests.factories import create_plan, create_priority, create_user
 from wsoa.domain.kpi_values import MAX_PERIOD_LABEL, ValueDraft, resolve_value
 from wsoa.extensions import db
 from wsoa.models import Kpi, KpiValue, Priority
-from wsoa.services import kpis as kpi_service
+from wsoa.services import kpi_values as value_service
 
 TODAY = date(2021, 12, 31)
 LONG_PERIOD = "Wednesday, 1st September 2021 to Thursday, 30th September 2021"  # 62 characters: past the old column
@@ -33,8 +33,8 @@ def kpi(database):
 def upload(kpi, *rows):
     table = [(1, ["KPI", "Date", "Value", "Note"]), *((n, list(row)) for n, row in enumerate(rows, start=2))]
     plan_id = db.session.get(Priority, kpi.priority_id).plan_id
-    report = kpi_service.upload_values(
-        kpi_service.upload_context(plan_id),
+    report = value_service.upload_values(
+        value_service.upload_context(plan_id),
         table,
         user=create_user(level="editor"),
         today=TODAY,

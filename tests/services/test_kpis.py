@@ -12,6 +12,7 @@ from wsoa.domain.kpi_values import Benchmark, KpiDraft, Milestone, ValueDraft
 from wsoa.extensions import db
 from wsoa.importing.kpi_values import UploadUnreadable
 from wsoa.models import AppendOnlyViolation, AuditEvent, Kpi, KpiMilestone, KpiValue
+from wsoa.services import kpi_values as value_service
 from wsoa.services import kpis as kpi_service
 
 TODAY = date(2021, 6, 30)
@@ -226,8 +227,8 @@ def test_editing_records_only_what_changed_and_replaces_the_milestones(priority,
 def test_recording_a_value_appends_it_and_audits_who_recorded_it(priority, editor):
     kpi = make_kpi(priority, is_ratio=True)
     db.session.commit()
-    context = kpi_service.value_context(kpi.id)
-    value = kpi_service.record_value(
+    context = value_service.value_context(kpi.id)
+    value = value_service.record_value(
         context,
         ValueDraft(on=date(2021, 3, 31), numerator=Decimal(92), denominator=Decimal(100), note=" Triage working "),
         user=editor,
@@ -251,8 +252,11 @@ def test_a_second_value_for_the_same_date_corrects_the_first_which_stays_in_the_
     kpi = make_kpi(priority)
     first = add_value(kpi, date(2021, 3, 31), 91)
     db.session.commit()
-    correction = kpi_service.record_value(
-        kpi_service.value_context(kpi.id), ValueDraft(on=date(2021, 3, 31), value=Decimal(93)), user=editor, today=TODAY
+    correction = value_service.record_value(
+        value_service.value_context(kpi.id),
+        ValueDraft(on=date(2021, 3, 31), value=Decimal(93)),
+        user=editor,
+        today=TODAY,
     )
     db.session.commit()
     assert correction.supersedes_id == first.id
@@ -272,8 +276,8 @@ def test_correcting_a_value_by_its_id_can_move_it_to_another_date(priority, edit
     kpi = make_kpi(priority)
     wrong = add_value(kpi, date(2021, 3, 30), 91)
     db.session.commit()
-    moved = kpi_service.record_value(
-        kpi_service.value_context(kpi.id, wrong.id),
+    moved = value_service.record_value(
+        value_service.value_context(kpi.id, wrong.id),
         ValueDraft(on=date(2021, 3, 31), value=Decimal(91)),
         user=editor,
         today=TODAY,
@@ -311,8 +315,8 @@ def test_values_that_would_muddle_the_history_are_refused(priority, editor, setu
     db.session.commit()
     before = db.session.scalar(select(func.count()).select_from(KpiValue))
     with pytest.raises(kpi_service.KpiProblems) as refused:
-        kpi_service.record_value(
-            kpi_service.value_context(kpi.id), draft, user=editor, today=TODAY, corrects_id=corrects
+        value_service.record_value(
+            value_service.value_context(kpi.id), draft, user=editor, today=TODAY, corrects_id=corrects
         )
     [problem] = refused.value.problems
     assert problem.field == field
@@ -326,8 +330,8 @@ def test_a_correction_for_another_kpis_value_is_not_offered(priority):
     other = make_kpi(priority, name="Other")
     foreign = add_value(other, date(2021, 3, 31), 1)
     db.session.commit()
-    assert kpi_service.value_context(kpi.id, foreign.id) is None
-    assert kpi_service.value_context(987654) is None
+    assert value_service.value_context(kpi.id, foreign.id) is None
+    assert value_service.value_context(987654) is None
 
 
 def test_values_are_history_and_cannot_be_edited_in_place(priority):
@@ -354,8 +358,8 @@ def test_an_upload_keeps_good_rows_reports_bad_ones_and_audits_each_value(priori
         priority, name="Permanent exclusions", unit="number", direction="lower", target_value=Decimal(0)
     )
     db.session.commit()
-    context = kpi_service.upload_context(priority.plan_id)
-    report = kpi_service.upload_values(
+    context = value_service.upload_context(priority.plan_id)
+    report = value_service.upload_values(
         context,
         upload_table(
             [str(kpi.id), "31/01/2021", "80", "From the waiting list report"],
@@ -385,17 +389,17 @@ def test_uploading_the_same_file_again_adds_nothing_and_a_changed_value_is_a_cor
     kpi = make_kpi(priority)
     db.session.commit()
     rows = upload_table([str(kpi.id), "31/01/2021", "80", ""], [str(kpi.id), "28/02/2021", "82", ""])
-    kpi_service.upload_values(
-        kpi_service.upload_context(priority.plan_id), rows, user=editor, today=TODAY, file_name="a.csv"
+    value_service.upload_values(
+        value_service.upload_context(priority.plan_id), rows, user=editor, today=TODAY, file_name="a.csv"
     )
     db.session.commit()
-    again = kpi_service.upload_values(
-        kpi_service.upload_context(priority.plan_id), rows, user=editor, today=TODAY, file_name="a.csv"
+    again = value_service.upload_values(
+        value_service.upload_context(priority.plan_id), rows, user=editor, today=TODAY, file_name="a.csv"
     )
     db.session.commit()
     assert (again.added, again.corrected, again.unchanged) == (0, 0, 2)
-    changed = kpi_service.upload_values(
-        kpi_service.upload_context(priority.plan_id),
+    changed = value_service.upload_values(
+        value_service.upload_context(priority.plan_id),
         upload_table([str(kpi.id), "28/02/2021", "83", "Recount"]),
         user=editor,
         today=TODAY,
@@ -416,8 +420,8 @@ def test_a_lead_can_upload_only_for_the_kpis_their_roles_own(priority):
     own = make_kpi(priority, owner_role_id=mine.id)
     other = make_kpi(priority, name="Not mine", owner_role_id=theirs.id)
     db.session.commit()
-    report = kpi_service.upload_values(
-        kpi_service.upload_context(priority.plan_id),
+    report = value_service.upload_values(
+        value_service.upload_context(priority.plan_id),
         upload_table([str(own.id), "31/01/2021", "80", ""], [str(other.id), "31/01/2021", "1", ""]),
         user=lead,
         today=TODAY,
@@ -430,8 +434,8 @@ def test_a_lead_can_upload_only_for_the_kpis_their_roles_own(priority):
 def test_a_kpi_of_another_plan_is_unknown_to_an_upload(priority, editor):
     elsewhere = make_kpi(create_priority(plan=create_plan(title="Elsewhere")), name="Elsewhere")
     db.session.commit()
-    report = kpi_service.upload_values(
-        kpi_service.upload_context(priority.plan_id),
+    report = value_service.upload_values(
+        value_service.upload_context(priority.plan_id),
         upload_table([str(elsewhere.id), "31/01/2021", "80", ""], [str(elsewhere.id), "28/02/2021", "80", ""]),
         user=editor,
         today=TODAY,
@@ -445,8 +449,8 @@ def test_an_upload_without_a_header_is_refused_and_saves_nothing(priority, edito
     make_kpi(priority)
     db.session.commit()
     with pytest.raises(UploadUnreadable):
-        kpi_service.upload_values(
-            kpi_service.upload_context(priority.plan_id),
+        value_service.upload_values(
+            value_service.upload_context(priority.plan_id),
             [(1, ["a", "b"]), (2, ["1", "2"])],
             user=editor,
             today=TODAY,
@@ -515,7 +519,7 @@ def test_cards_and_the_kpi_page_take_the_same_number_of_queries_however_many_kpi
 
 
 def test_the_demo_defines_kpis_from_seed_004_with_demo_values_once(database):
-    from wsoa.services.demo import load_demo
+    from wsoa.demo import load_demo
 
     lines = load_demo()
     db.session.commit()

@@ -204,10 +204,10 @@ def test_a_notice_left_sending_by_a_process_that_died_is_sent_after_fifteen_minu
     from datetime import date, timedelta
 
     from wsoa.models.types import utcnow
-    from wsoa.services import notices
+    from wsoa.services import update_round
 
     with app.test_request_context():
-        notices.queue(notices.notices_due(date(2021, 4, 12)))
+        update_round.queue(update_round.notices_due(date(2021, 4, 12)))
     notice = db.session.scalars(select(Notice)).one()
     notice.status, notice.claimed_at = "sending", utcnow() - timedelta(minutes=5)
     db.session.commit()

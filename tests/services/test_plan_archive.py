@@ -34,7 +34,9 @@ from wsoa.models import (
     ReviewPeriod,
     Role,
 )
-from wsoa.services import plan_archive, reports, structure
+from wsoa.services import actions as action_service
+from wsoa.services import plan_archive, reports
+from wsoa.services import plans as plan_service
 from wsoa.services import updates as update_service
 from wsoa.services.plans import list_plans
 
@@ -201,7 +203,7 @@ def _action_moved(plan: Plan) -> None:
     priority = db.session.scalars(select(Priority).where(Priority.plan_id == plan.id)).first()
     create_action(priority=priority, ref="1.1.2")
     first = db.session.scalars(select(Action).where(Action.ref == "1.1.1")).one()
-    assert structure.move_action(first, "down", user_id=None)
+    assert action_service.move_action(first, "down", user_id=None)
 
 
 def _demo_update(plan: Plan) -> None:
@@ -248,7 +250,7 @@ def test_the_refusal_counts_each_kind_once_and_names_the_latest_change(app, data
 
 
 def test_a_plan_created_in_the_app_is_not_a_wrong_import(database):
-    plan = structure.create_plan(structure.PlanValues(title="Typed in", kind="strategic_plan"), user_id=None)
+    plan = plan_service.create_plan(plan_service.PlanValues(title="Typed in", kind="strategic_plan"), user_id=None)
     db.session.commit()
     assert "created in the app, not imported" in plan_archive.removal(plan).refusal
 

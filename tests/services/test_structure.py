@@ -7,10 +7,16 @@ from sqlalchemy import func, select
 
 from tests.factories import create_action, create_outcome, create_plan, create_priority, create_role, create_user
 from wsoa.domain.timeframes import parse_timeframe
+from wsoa.domain.wording import tidy_text
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, AuditEvent, Kpi, Outcome, Plan, Priority, Role, RoleHolder
+from wsoa.models.types import utcnow
+from wsoa.services import actions as action_service
+from wsoa.services import editing
+from wsoa.services import outcomes as outcome_service
 from wsoa.services import plans as plan_service
-from wsoa.services import structure
+from wsoa.services import priorities as priority_service
+from wsoa.services import roles as role_service
 
 
 @pytest.fixture
@@ -47,7 +53,7 @@ def lead_codes_of(action) -> list[str]:
     )
 
 
-def values_of(action: Action, **changes) -> structure.ActionValues:
+def values_of(action: Action, **changes) -> action_service.ActionValues:
     """The action's values as its edit form would send them back, with some changed."""
     current = {
         "ref": action.ref,
@@ -60,7 +66,7 @@ def values_of(action: Action, **changes) -> structure.ActionValues:
         "resources": action.resources,
         "success_criteria": action.success_criteria,
     }
-    return structure.ActionValues(**(current | changes))
+    return action_service.ActionValues(**(current | changes))
 
 
 # ----- how a completion date is read back --------------------------------------------------------------------------
@@ -101,7 +107,7 @@ def values_of(action: Action, **changes) -> structure.ActionValues:
     ],
 )
 def test_the_completion_date_is_read_back_in_one_sentence(text, expected):
-    assert structure.describe_due(parse_timeframe(text)) == expected
+    assert action_service.describe_due(parse_timeframe(text)) == expected
 
 
 @pytest.mark.parametrize(
@@ -109,20 +115,20 @@ def test_the_completion_date_is_read_back_in_one_sentence(text, expected):
     [("  Line one\r\nLine two \r\n", "Line one\nLine two"), ("   ", None), (None, None), ("Same", "Same")],
 )
 def test_typed_text_is_kept_as_lines_without_browser_line_endings(typed, expected):
-    assert structure.tidy_text(typed) == expected
+    assert tidy_text(typed) == expected
 
 
 # ----- plans, priorities and outcomes --------------------------------------------------------------------------------
 
 
 def test_creating_and_editing_a_plan_is_audited_with_before_and_after(admin):
-    plan = structure.create_plan(
-        structure.PlanValues(title=" Testshire  APP ", kind="accelerated_progress_plan", area="Testshire"),
+    plan = plan_service.create_plan(
+        plan_service.PlanValues(title=" Testshire  APP ", kind="accelerated_progress_plan", area="Testshire"),
         user_id=admin.id,
     )
-    changed = structure.edit_plan(
+    changed = plan_service.edit_plan(
         plan,
-        structure.PlanValues(
+        plan_service.PlanValues(
             title="Testshire APP",
             kind="accelerated_progress_plan",
             area="Testshire",
@@ -147,8 +153,8 @@ def test_creating_and_editing_a_plan_is_audited_with_before_and_after(admin):
 
 
 def test_saving_a_plan_unchanged_records_nothing(admin, plan):
-    values = structure.PlanValues(title=plan.title, kind=plan.kind, area=plan.area, status=plan.status)
-    assert structure.edit_plan(plan, values, user_id=admin.id) is False
+    values = plan_service.PlanValues(title=plan.title, kind=plan.kind, area=plan.area, status=plan.status)
+    assert plan_service.edit_plan(plan, values, user_id=admin.id) is False
     assert events() == []
 
 
@@ -156,19 +162,21 @@ def test_a_priority_number_is_unique_within_the_plan(admin, plan):
     create_priority(plan=plan, number=1)
     other_plan = create_plan(title="Elsewhere")
     create_priority(plan=other_plan, number=2)
-    with pytest.raises(structure.StructureProblem) as refused:
-        structure.add_priority(plan, structure.PriorityValues(number=1, title="Again"), user_id=admin.id)
+    with pytest.raises(editing.StructureProblem) as refused:
+        priority_service.add_priority(plan, priority_service.PriorityValues(number=1, title="Again"), user_id=admin.id)
     assert (refused.value.field, refused.value.message) == ("number", "There is already a priority 1 in this plan")
-    added = structure.add_priority(plan, structure.PriorityValues(number=2, title="Fine here"), user_id=admin.id)
-    assert structure.next_priority_number(plan.id) == 3
+    added = priority_service.add_priority(
+        plan, priority_service.PriorityValues(number=2, title="Fine here"), user_id=admin.id
+    )
+    assert priority_service.next_priority_number(plan.id) == 3
     assert events()[-1].after == {"number": 2, "title": "Fine here", "lead_role": None, "accountable_role": None}
     assert added.position > 1
 
 
 def test_moving_priorities_changes_their_order_and_is_audited(admin, plan):
     one, two, three = (create_priority(plan=plan, number=n, title=f"P{n}") for n in (1, 2, 3))
-    assert structure.move_priority(three, "up", user_id=admin.id)
-    assert structure.move_priority(one, "up", user_id=admin.id) is False  # already first
+    assert priority_service.move_priority(three, "up", user_id=admin.id)
+    assert priority_service.move_priority(one, "up", user_id=admin.id) is False  # already first
     order = db.session.scalars(select(Priority.number).where(Priority.plan_id == plan.id).order_by(Priority.position))
     assert list(order) == [1, 3, 2]
     (moved,) = events("priority.moved")
@@ -180,7 +188,7 @@ def test_moving_priorities_changes_their_order_and_is_audited(admin, plan):
 def test_a_priority_with_actions_or_impact_measures_cannot_be_deleted(admin, plan):
     with_action = create_priority(plan=plan, number=1)
     action = create_action(priority=with_action)
-    action.retired_at = structure.utcnow()  # retired actions still belong to it
+    action.retired_at = utcnow()  # retired actions still belong to it
     with_kpi = create_priority(plan=plan, number=2)
     db.session.add(Kpi(priority_id=with_kpi.id, text="92% seen within 18 weeks"))
     db.session.flush()
@@ -188,8 +196,8 @@ def test_a_priority_with_actions_or_impact_measures_cannot_be_deleted(admin, pla
         (with_action, "Priority 1 cannot be deleted because it has 1 action."),
         (with_kpi, "Priority 2 cannot be deleted because it has 1 impact measure."),
     ]:
-        with pytest.raises(structure.StructureProblem) as refused:
-            structure.delete_priority(priority, user_id=admin.id)
+        with pytest.raises(editing.StructureProblem) as refused:
+            priority_service.delete_priority(priority, user_id=admin.id)
         assert refused.value.message.startswith(reason)
     assert db.session.scalar(select(func.count(Priority.id))) == 2
     assert events() == []
@@ -198,7 +206,7 @@ def test_a_priority_with_actions_or_impact_measures_cannot_be_deleted(admin, pla
 def test_deleting_an_empty_priority_takes_its_outcomes_and_keeps_them_in_the_audit(admin, plan):
     priority = create_priority(plan=plan, number=4, title="A mistake")
     create_outcome(priority=priority, ref="4.1", text="Never needed")
-    structure.delete_priority(priority, user_id=admin.id)
+    priority_service.delete_priority(priority, user_id=admin.id)
     assert db.session.scalar(select(func.count(Priority.id))) == 0
     assert db.session.scalar(select(func.count(Outcome.id))) == 0
     (deleted,) = events()
@@ -213,9 +221,9 @@ def test_an_outcome_with_actions_cannot_be_deleted_but_an_unused_one_can(admin, 
     used = create_outcome(priority=priority, ref="1.1")
     unused = create_outcome(priority=priority, ref="1.2")
     create_action(priority=priority, outcome=used)
-    with pytest.raises(structure.StructureProblem, match="Outcome 1.1 cannot be deleted because it has 1 action"):
-        structure.delete_outcome(used, user_id=admin.id)
-    structure.delete_outcome(unused, user_id=admin.id)
+    with pytest.raises(editing.StructureProblem, match="Outcome 1.1 cannot be deleted because it has 1 action"):
+        outcome_service.delete_outcome(used, user_id=admin.id)
+    outcome_service.delete_outcome(unused, user_id=admin.id)
     assert list(db.session.scalars(select(Outcome.ref))) == ["1.1"]
     assert [(e.event, e.before) for e in events()] == [("outcome.deleted", {"ref": "1.2", "text": "Things are better"})]
 
@@ -230,9 +238,9 @@ def test_a_new_action_goes_after_the_last_action_of_its_outcome_with_its_date_re
     first, second = create_outcome(priority=priority, ref="1.1"), create_outcome(priority=priority, ref="1.2")
     create_action(priority=priority, ref="1.1.1", outcome=first)
     create_action(priority=priority, ref="1.2.1", outcome=second)
-    saved = structure.add_action(
+    saved = action_service.add_action(
         priority,
-        structure.ActionValues(
+        action_service.ActionValues(
             ref="1.1.2", title="Agree a plan", outcome_id=first.id, due_text="Oct 20 to Feb 21", lead="DoP/DCS"
         ),
         user_id=admin.id,
@@ -254,9 +262,9 @@ def test_a_new_action_goes_after_the_last_action_of_its_outcome_with_its_date_re
 def test_an_action_cannot_be_put_under_another_prioritys_outcome(admin, plan):
     priority, other = create_priority(plan=plan, number=1), create_priority(plan=plan, number=2)
     elsewhere = create_outcome(priority=other, ref="2.1")
-    with pytest.raises(structure.StructureProblem) as refused:
-        structure.add_action(
-            priority, structure.ActionValues(ref="1.1.1", title="x", outcome_id=elsewhere.id), user_id=admin.id
+    with pytest.raises(editing.StructureProblem) as refused:
+        action_service.add_action(
+            priority, action_service.ActionValues(ref="1.1.1", title="x", outcome_id=elsewhere.id), user_id=admin.id
         )
     assert refused.value.field == "outcome_id"
     assert db.session.scalar(select(func.count(Action.id))) == 0
@@ -267,7 +275,7 @@ def test_editing_an_action_re_reads_its_date_re_links_its_leads_bumps_its_versio
     create_role(code="NO")
     priority = create_priority(plan=plan, number=1)
     action = create_action(priority=priority, due_text="Dec 20", lead="DoP")
-    saved = structure.edit_action(
+    saved = action_service.edit_action(
         action,
         values_of(action, due_text="Sep 20 and ongoing", lead="NO", partners="PACC\r\nSchools"),
         expected_version=1,
@@ -295,7 +303,7 @@ def test_editing_an_action_re_reads_its_date_re_links_its_leads_bumps_its_versio
 
 def test_saving_an_action_unchanged_neither_bumps_its_version_nor_records_anything(admin, plan):
     action = create_action(priority=create_priority(plan=plan, number=1), lead="DoP")
-    saved = structure.edit_action(action, values_of(action), expected_version=1, user_id=admin.id)
+    saved = action_service.edit_action(action, values_of(action), expected_version=1, user_id=admin.id)
     assert saved.changed == []
     assert saved.due_reading is None
     assert db.session.scalar(select(Action.version).where(Action.id == action.id)) == 1
@@ -305,11 +313,11 @@ def test_saving_an_action_unchanged_neither_bumps_its_version_nor_records_anythi
 def test_a_stale_edit_is_refused_explaining_the_other_change_and_overwrites_nothing(admin, plan):
     editor = create_user(level="editor", name="Eddie Editor")
     action = create_action(priority=create_priority(plan=plan, number=1), title="Original wording", due_text="Dec 20")
-    opened_at = structure.latest_event_id()
-    structure.edit_action(action, values_of(action, due_text="Mar 21"), expected_version=1, user_id=editor.id)
+    opened_at = action_service.latest_event_id()
+    action_service.edit_action(action, values_of(action, due_text="Mar 21"), expected_version=1, user_id=editor.id)
     db.session.commit()
-    with pytest.raises(structure.StaleAction) as refused:
-        structure.edit_action(
+    with pytest.raises(action_service.StaleAction) as refused:
+        action_service.edit_action(
             action,
             values_of(action, due_text="Dec 20", title="My new wording"),
             expected_version=1,
@@ -321,7 +329,7 @@ def test_a_stale_edit_is_refused_explaining_the_other_change_and_overwrites_noth
     assert stale.current_version == 2
     (change,) = stale.changes
     assert (change.who, change.summary) == ("Eddie Editor", f"Action {action.ref} edited")
-    assert change.changes == [structure.FieldChange("Completion date", "Dec 20", "Mar 21")]
+    assert change.changes == [action_service.FieldChange("Completion date", "Dec 20", "Mar 21")]
     stored = db.session.get(Action, action.id)
     assert (stored.title, stored.due_text, stored.version) == ("Original wording", "Mar 21", 2)
     assert [e.user_id for e in events("action.edited")] == [editor.id]
@@ -329,11 +337,11 @@ def test_a_stale_edit_is_refused_explaining_the_other_change_and_overwrites_noth
 
 def test_two_forms_opened_at_the_same_version_only_one_saves(admin, plan):
     action = create_action(priority=create_priority(plan=plan, number=1), title="Original")
-    structure.edit_action(action, values_of(action, title="First"), expected_version=1, user_id=admin.id)
-    with pytest.raises(structure.StaleAction):
-        structure.edit_action(action, values_of(action, title="Second"), expected_version=1, user_id=admin.id)
-    with pytest.raises(structure.StaleAction):
-        structure.edit_action(action, values_of(action, title="Forged"), expected_version=None, user_id=admin.id)
+    action_service.edit_action(action, values_of(action, title="First"), expected_version=1, user_id=admin.id)
+    with pytest.raises(action_service.StaleAction):
+        action_service.edit_action(action, values_of(action, title="Second"), expected_version=1, user_id=admin.id)
+    with pytest.raises(action_service.StaleAction):
+        action_service.edit_action(action, values_of(action, title="Forged"), expected_version=None, user_id=admin.id)
 
 
 def test_moving_an_action_steps_over_retired_ones(admin, plan):
@@ -341,10 +349,10 @@ def test_moving_an_action_steps_over_retired_ones(admin, plan):
     first = create_action(priority=priority, ref="1.1.1")
     retired = create_action(priority=priority, ref="1.1.2")
     third = create_action(priority=priority, ref="1.1.3")
-    structure.retire_action(retired, user_id=admin.id)
-    assert structure.move_action(third, "up", user_id=admin.id)
+    action_service.retire_action(retired, user_id=admin.id)
+    assert action_service.move_action(third, "up", user_id=admin.id)
     assert refs_in_order(priority) == ["1.1.3", "1.1.1", "1.1.2"]
-    assert structure.move_action(first, "down", user_id=admin.id) is False  # the last live one
+    assert action_service.move_action(first, "down", user_id=admin.id) is False  # the last live one
     moved = events("action.moved")[-1]
     assert (moved.before, moved.after, moved.summary) == (
         {"place": 2},
@@ -356,10 +364,10 @@ def test_moving_an_action_steps_over_retired_ones(admin, plan):
 
 def test_retiring_and_reinstating_an_action_is_audited_and_keeps_it(admin, plan):
     action = create_action(priority=create_priority(plan=plan, number=1))
-    assert structure.retire_action(action, user_id=admin.id)
-    assert structure.retire_action(action, user_id=admin.id) is False
+    assert action_service.retire_action(action, user_id=admin.id)
+    assert action_service.retire_action(action, user_id=admin.id) is False
     assert action.retired_at is not None
-    assert structure.reinstate_action(action, user_id=admin.id)
+    assert action_service.reinstate_action(action, user_id=admin.id)
     assert action.retired_at is None
     retired, reinstated = events()
     assert (retired.event, retired.before, set(retired.after)) == (
@@ -376,8 +384,8 @@ def test_retiring_and_reinstating_an_action_is_audited_and_keeps_it(admin, plan)
 
 def test_a_new_role_links_the_actions_that_already_name_it(admin, plan):
     action = create_action(priority=create_priority(plan=plan, number=1), lead="SALT SM/DoP")
-    role = structure.add_role(
-        structure.RoleValues(code="SALT SM", title="SALT service manager", person="Sam Jones"), user_id=admin.id
+    role = role_service.add_role(
+        role_service.RoleValues(code="SALT SM", title="SALT service manager", person="Sam Jones"), user_id=admin.id
     )
     assert lead_codes_of(action) == ["SALT SM"]
     assert [(h.person, h.ended_at) for h in db.session.scalars(select(RoleHolder))] == [("Sam Jones", None)]
@@ -388,15 +396,15 @@ def test_a_new_role_links_the_actions_that_already_name_it(admin, plan):
 
 def test_role_codes_are_unique_ignoring_case_and_spacing(admin):
     create_role(code="SALT SM")
-    with pytest.raises(structure.StructureProblem) as refused:
-        structure.add_role(structure.RoleValues(code="salt  sm"), user_id=admin.id)
+    with pytest.raises(editing.StructureProblem) as refused:
+        role_service.add_role(role_service.RoleValues(code="salt  sm"), user_id=admin.id)
     assert (refused.value.field, refused.value.message) == ("code", "There is already a key role with the code SALT SM")
 
 
 def test_a_hand_over_ends_the_previous_holder_and_starts_the_new_one(admin):
-    role = structure.add_role(structure.RoleValues(code="DCS", person="Karen Bradshaw"), user_id=admin.id)
-    structure.edit_role(role, structure.RoleValues(code="DCS", person="Sam Patel"), user_id=admin.id)
-    structure.edit_role(role, structure.RoleValues(code="DCS", person=None), user_id=admin.id)
+    role = role_service.add_role(role_service.RoleValues(code="DCS", person="Karen Bradshaw"), user_id=admin.id)
+    role_service.edit_role(role, role_service.RoleValues(code="DCS", person="Sam Patel"), user_id=admin.id)
+    role_service.edit_role(role, role_service.RoleValues(code="DCS", person=None), user_id=admin.id)
     holders = db.session.execute(
         select(RoleHolder.person, RoleHolder.started_at, RoleHolder.ended_at).order_by(RoleHolder.id)
     ).all()
@@ -414,7 +422,7 @@ def test_a_hand_over_ends_the_previous_holder_and_starts_the_new_one(admin):
 
 def test_a_hand_over_of_a_role_with_no_history_keeps_the_previous_holder(admin):
     role = create_role(code="DoP", person="Claire Parker")  # as imported before history was kept
-    structure.edit_role(role, structure.RoleValues(code="DoP", person="Jo Bloggs"), user_id=admin.id)
+    role_service.edit_role(role, role_service.RoleValues(code="DoP", person="Jo Bloggs"), user_id=admin.id)
     holders = db.session.execute(select(RoleHolder.person, RoleHolder.ended_at).order_by(RoleHolder.id)).all()
     assert [(person, ended is not None) for person, ended in holders] == [("Claire Parker", True), ("Jo Bloggs", False)]
 
@@ -423,14 +431,14 @@ def test_renaming_a_code_re_links_actions_to_what_their_lead_text_names(admin, p
     role = create_role(code="SLT")
     action = create_action(priority=create_priority(plan=plan, number=1), lead="SALT")
     assert lead_codes_of(action) == []
-    structure.edit_role(role, structure.RoleValues(code="SALT"), user_id=admin.id)
+    role_service.edit_role(role, role_service.RoleValues(code="SALT"), user_id=admin.id)
     assert lead_codes_of(action) == ["SALT"]
 
 
 def test_a_role_needs_a_code_or_a_title(admin):
-    with pytest.raises(structure.StructureProblem, match="Enter a code for the role, or a title"):
-        structure.add_role(structure.RoleValues(person="Someone"), user_id=admin.id)
-    group = structure.add_role(structure.RoleValues(title="SEND Advocacy Groups"), user_id=admin.id)
+    with pytest.raises(editing.StructureProblem, match="Enter a code for the role, or a title"):
+        role_service.add_role(role_service.RoleValues(person="Someone"), user_id=admin.id)
+    group = role_service.add_role(role_service.RoleValues(title="SEND Advocacy Groups"), user_id=admin.id)
     assert group.code is None
 
 
@@ -443,7 +451,7 @@ def test_moving_a_role_renumbers_a_glossary_merged_from_two_imports_keeping_what
     shown = [r.code or r.title for r in plan_service.glossary()]
     third = plan_service.glossary()[2]
 
-    assert structure.move_role(third, "up", user_id=admin.id)
+    assert role_service.move_role(third, "up", user_id=admin.id)
     expected = [shown[0], shown[2], shown[1], shown[3]]
     assert [r.code or r.title for r in plan_service.glossary()] == expected
     assert [r.position for r in plan_service.glossary()] == [0, 1, 2, 3]
@@ -458,10 +466,10 @@ def test_moving_a_role_renumbers_a_glossary_merged_from_two_imports_keeping_what
 
     group = db.session.scalars(select(Role).where(Role.code.is_(None))).one()
     last = plan_service.glossary()[-1]
-    assert structure.move_role(last, "down", user_id=admin.id) is False
-    assert structure.move_role(plan_service.glossary()[0], "up", user_id=admin.id) is False
+    assert role_service.move_role(last, "down", user_id=admin.id) is False
+    assert role_service.move_role(plan_service.glossary()[0], "up", user_id=admin.id) is False
     assert len(events("role.moved")) == 1
-    while structure.move_role(group, "up", user_id=admin.id):
+    while role_service.move_role(group, "up", user_id=admin.id):
         pass
     assert plan_service.glossary()[0] is group
     assert events("role.moved")[-1].summary == "Key role SEND Advocacy moved up to place 1 of 4"
@@ -488,19 +496,19 @@ def test_the_structure_pages_read_a_fixed_number_of_queries_whatever_the_size(pl
     for each in (small, large):
         db.session.expire_all()
         with count_queries() as counted:
-            page = structure.plan_structure(each.id)
-            structure.priority_structure(page.priorities[-1].priority.id)
+            page = plan_service.plan_structure(each.id)
+            priority_service.priority_structure(page.priorities[-1].priority.id)
         counts.append(counted())
     assert counts[0] == counts[1]
-    entry = structure.plan_structure(large.id).priorities[0]
+    entry = plan_service.plan_structure(large.id).priorities[0]
     assert (entry.outcomes, entry.actions, entry.retired, entry.kpis, entry.deletable) == (1, 25, 0, 1, False)
-    detail = structure.priority_structure(entry.priority.id)
+    detail = priority_service.priority_structure(entry.priority.id)
     assert [(o.actions, o.kpis) for o in detail.outcomes] == [(25, 1)]
 
 
 def test_unknown_ids_read_as_none(database):
-    assert structure.plan_structure(987654) is None
-    assert structure.priority_structure(987654) is None
-    assert structure.get_action(987654) is None
-    assert structure.get_role(987654) is None
+    assert plan_service.plan_structure(987654) is None
+    assert priority_service.priority_structure(987654) is None
+    assert action_service.get_action(987654) is None
+    assert role_service.get_role(987654) is None
     assert db.session.scalar(select(func.count(Plan.id))) == 0

@@ -283,3 +283,32 @@ def test_evidence_addresses_are_links_and_nothing_else_is(client, login_as, smal
     html = response.get_data(as_text=True)
     assert "&lt;script&gt;alert(" in html
     assert 'href="javascript' not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/plans/999999/edit",
+        "/admin/plans/999999/structure",
+        "/admin/plans/999999/delete",
+        "/admin/priorities/999999/structure",
+        "/admin/outcomes/999999/edit",
+        "/admin/actions/999999/edit",
+        "/admin/key-roles/999999/edit",
+        "/kpis/999999",
+        "/kpis/999999/values/new",
+        "/priorities/999999/kpis/new",
+        "/plans/999999/kpi-values/upload",
+        "/plans/999999/chase-list",
+        "/plans/999999/reminder-settings",
+        "/plans/999999/reports",
+        "/plans/999999/export.xlsx",
+        "/plans/999999/review-periods",
+        "/review-periods/999999/edit",
+        "/users/999999",
+    ],
+)
+def test_every_kind_of_missing_thing_gets_the_same_404_page(client, login_as, path):
+    login_as("admin")
+    page = page_of(client.get(path), status=404)
+    assert page.select_one("h1").text == "Page not found"

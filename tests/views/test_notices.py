@@ -161,7 +161,7 @@ def test_my_reminder_emails_page_says_what_i_get_and_offers_a_weekly_digest_not_
 def test_an_officer_can_ask_for_escalations(client, round_):
     db.session.get(NoticePreference, round_["officer"].id).escalations = False
     db.session.commit()
-    from wsoa.services.users import set_password
+    from wsoa.services.accounts import set_password
 
     set_password(round_["officer"], update_round.PASSWORD)
     db.session.commit()

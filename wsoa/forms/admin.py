@@ -10,7 +10,11 @@ from wsoa.forms.periods import GovDateField
 from wsoa.models import Outcome
 from wsoa.models.plan import PLAN_KINDS
 from wsoa.models.types import KEY_TEXT_LIMIT
-from wsoa.services import structure
+from wsoa.services import actions as action_service
+from wsoa.services import outcomes as outcome_service
+from wsoa.services import plans as plan_service
+from wsoa.services import priorities as priority_service
+from wsoa.services import roles as role_service
 
 STATUS_CHOICES = [
     ("draft", "Draft: still being written"),
@@ -67,8 +71,8 @@ class PlanForm(FlaskForm):
     )
     submit = SubmitField("Save plan", widget=GovSubmitInput())
 
-    def values(self) -> structure.PlanValues:
-        return structure.PlanValues(
+    def values(self) -> plan_service.PlanValues:
+        return plan_service.PlanValues(
             title=self.title.data or "",
             kind=self.kind.data or "",
             area=self.area.data,
@@ -108,8 +112,8 @@ class PriorityForm(FlaskForm):
         if not text.isdigit():
             raise StopValidation("Priority number must be a whole number, like 3")
 
-    def values(self) -> structure.PriorityValues:
-        return structure.PriorityValues(
+    def values(self) -> priority_service.PriorityValues:
+        return priority_service.PriorityValues(
             number=int(str(self.number.data).strip()),
             title=self.title.data or "",
             lead_role=self.lead_role.data,
@@ -134,8 +138,8 @@ class OutcomeForm(FlaskForm):
     )
     submit = SubmitField("Save outcome", widget=GovSubmitInput())
 
-    def values(self) -> structure.OutcomeValues:
-        return structure.OutcomeValues(ref=self.ref.data or "", text=self.text.data or "")
+    def values(self) -> outcome_service.OutcomeValues:
+        return outcome_service.OutcomeValues(ref=self.ref.data or "", text=self.text.data or "")
 
 
 class ActionForm(FlaskForm):
@@ -189,8 +193,8 @@ class ActionForm(FlaskForm):
             [("", "No outcome"), *((str(o.id), f"{o.ref} {o.text}"[:120]) for o in outcomes)]
         )
 
-    def values(self) -> structure.ActionValues:
-        return structure.ActionValues(
+    def values(self) -> action_service.ActionValues:
+        return action_service.ActionValues(
             ref=self.ref.data or "",
             title=self.title.data or "",
             outcome_id=self.outcome_id.data,
@@ -215,7 +219,11 @@ class ActionForm(FlaskForm):
     def seen_event_id(self) -> int | None:
         return _int_or_none(self.seen_event.data)
 
-    def show_conflict(self, stale: structure.StaleAction) -> None:
+    def seen(self) -> dict[str, int | None]:
+        """The version and audit event this form was opened at, as edit_action takes them."""
+        return {"expected_version": self.expected_version, "seen_event_id": self.seen_event_id}
+
+    def show_conflict(self, stale: action_service.StaleAction) -> None:
         """Keep what they typed; move the form on to the version now seen, so saving again is deliberate."""
         self.start_editing(stale.current_version, stale.latest_event_id)
         self.title.errors = [
@@ -260,20 +268,11 @@ class RoleForm(FlaskForm):
         if not (field.data or "").strip() and not (self.title.data or "").strip():
             raise StopValidation("Enter a code for the role, or a title if it has no code")
 
-    def values(self) -> structure.RoleValues:
-        return structure.RoleValues(
+    def values(self) -> role_service.RoleValues:
+        return role_service.RoleValues(
             code=self.code.data,
             title=self.title.data,
             organisation=self.organisation.data,
             person=self.person.data,
             contact=self.contact.data,
         )
-
-
-def add_error(form: FlaskForm, problem: structure.StructureProblem) -> None:
-    """Show a service's refusal on the field it is about."""
-    target = getattr(form, problem.field or "", None)
-    if target is None:
-        form.form_errors.append(problem.message)
-    else:
-        target.errors = [*target.errors, problem.message]

@@ -4,7 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmi
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-NEW_PLAN = "new"
+from wsoa.importing.mapping import FIELDS
 
 
 class UploadPlanForm(FlaskForm):
@@ -36,3 +36,12 @@ class RemapForm(FlaskForm):
 
     target = HiddenField()
     columns = HiddenField()  # JSON: [[sheet, column letter, heading], …] in the order of the selects
+
+
+def column_groups(parsed) -> list[tuple[str, list]]:
+    """The preview's selects by sheet: (sheet, [(index, column read, select items)])."""
+    groups: dict[str, list] = {}
+    for index, read in enumerate(parsed.columns):
+        items = [{"value": value, "text": label, "selected": value == read.field} for value, label in FIELDS.items()]
+        groups.setdefault(read.sheet, []).append((index, read, items))
+    return list(groups.items())

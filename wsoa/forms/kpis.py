@@ -35,7 +35,7 @@ from wsoa.domain.kpi_values import (
     resolve_value,
 )
 from wsoa.domain.wording import UNIT_LABELS, UNITS
-from wsoa.forms import select_choices
+from wsoa.forms import select_choices, show_problems
 from wsoa.forms.periods import GovDateField
 
 NO_CHOICE = ""
@@ -65,19 +65,6 @@ class NumberField(StringField):
             raise StopValidation(f"{self.label.text} must be a number, like 92 or 0.5") from None
         if self.number is None and self.required_message:
             raise StopValidation(self.required_message)
-
-
-def _add_problems(form: FlaskForm, problems: list[Problem], names: dict[str, str] | None = None) -> bool:
-    """Show problems on their fields (each once); False when there were any."""
-    for problem in problems:
-        field_name = (names or {}).get(problem.field, problem.field)
-        field = getattr(form, field_name, None)
-        if field is None:
-            form.form_errors.append(problem.message)
-            continue
-        if problem.message not in field.errors:
-            field.errors = [*field.errors, problem.message]
-    return not problems
 
 
 class KpiForm(FlaskForm):
@@ -231,13 +218,13 @@ class KpiForm(FlaskForm):
         _, benchmark_problems = parse_benchmarks(self.benchmarks.data)
         line_problems = [Problem("milestones", str(p)) for p in milestone_problems]
         line_problems += [Problem("benchmarks", str(p)) for p in benchmark_problems]
-        valid = _add_problems(self, line_problems) and valid
+        valid = show_problems(self, *line_problems) and valid
         already = {name for name, field in self._fields.items() if field.errors}
         domain = [p for p in check_definition(self.draft()) if self.FIELD_NAMES.get(p.field, p.field) not in already]
-        return _add_problems(self, domain, self.FIELD_NAMES) and valid
+        return show_problems(self, *domain, names=self.FIELD_NAMES) and valid
 
     def show_problems(self, problems: list[Problem]) -> None:
-        _add_problems(self, problems, self.FIELD_NAMES)
+        show_problems(self, *problems, names=self.FIELD_NAMES)
 
 
 def _clip(text: str | None, limit: int = 70) -> str:
@@ -287,10 +274,10 @@ class KpiValueForm(FlaskForm):
         valid = self.validate()
         already = {name for name, field in self._fields.items() if field.errors}
         _, problems = resolve_value(self.draft(), unit=kpi.unit, is_ratio=kpi.is_ratio, today=today)
-        return _add_problems(self, [p for p in problems if p.field not in already]) and valid
+        return show_problems(self, *(p for p in problems if p.field not in already)) and valid
 
     def show_problems(self, problems: list[Problem]) -> None:
-        _add_problems(self, problems)
+        show_problems(self, *problems)
 
     def prefill_from(self, value) -> None:
         """Start a correction from the value being corrected."""

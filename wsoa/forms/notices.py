@@ -36,6 +36,24 @@ class ReminderSettingsForm(FlaskForm):
     )
     submit = SubmitField("Save reminder settings", widget=GovSubmitInput())
 
+    def show_saved(self, schedule, period) -> None:
+        """Fill the form with the plan's schedule and the period's own due date, as saved."""
+        self.updates_due_on.data = period.updates_due_on if period else None
+        self.due_days_before_board.data = schedule.due_days_before_board
+        self.days_before.data = ", ".join(str(d) for d in schedule.days_before)
+        self.on_the_day.data = schedule.on_the_day
+        self.escalation_days_after.data = schedule.escalation_days_after
+
+    def values(self) -> dict:
+        """What was entered, as save_settings takes it."""
+        return {
+            "due_days_before_board": self.due_days_before_board.data,
+            "days_before_text": self.days_before.data or "",
+            "on_the_day": self.on_the_day.data,
+            "escalation_days_after": self.escalation_days_after.data,
+            "updates_due_on": self.updates_due_on.data,
+        }
+
 
 class NoticePreferenceForm(FlaskForm):
     how = RadioField(

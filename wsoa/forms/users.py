@@ -8,6 +8,7 @@ from wtforms.validators import Email, InputRequired, Length
 from wsoa.forms import select_choices
 from wsoa.forms.auth import strip_whitespace
 from wsoa.models import Role
+from wsoa.services.users import UserValues
 
 LEVEL_CHOICES = [
     ("admin", "Admin"),
@@ -87,3 +88,17 @@ class EditUserForm(UserForm):
         invalid_choice_message="Select whether they can sign in",
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def show_user(self, user) -> None:
+        """Fill the choices the user's own fields cannot: the roles they hold and whether they can sign in."""
+        self.roles.data = [role.code for role in user.roles]
+        self.active.data = "yes" if user.active else "no"
+
+    def values(self) -> UserValues:
+        return UserValues(
+            name=self.name.data,
+            email=self.email.data,
+            level=self.level.data,
+            role_codes=self.roles.data,
+            active=self.active.data == "yes",
+        )

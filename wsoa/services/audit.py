@@ -55,3 +55,20 @@ def record(
     )
     db.session.add(audit_event)
     return audit_event
+
+
+def record_changes(
+    entity, changes: dict[str, tuple[Any, Any]], *, event: str, summary: str, user_id: int | None
+) -> bool:
+    """An edit's one event: flushed and recorded when anything changed. Returns whether anything did."""
+    if changes:
+        db.session.flush()
+        record(event=event, entity=entity, summary=summary, user_id=user_id, changes=changes)
+    return bool(changes)
+
+
+def record_created(entity, fields: list[str], *, event: str, summary: str, user_id: int | None) -> None:
+    """Add a new row, flush it (so it has its id and defaults) and record it with those fields as saved."""
+    db.session.add(entity)
+    db.session.flush()
+    record(event=event, entity=entity, summary=summary, user_id=user_id, after=snapshot(entity, fields))

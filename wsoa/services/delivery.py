@@ -1,6 +1,6 @@
 """Handing a composed email to the mail server (SMTP, the MAIL_* settings) or to GOV.UK Notify.
 
-No database here: the outbox (wsoa.services.notices) decides what to send and records what happened.
+No database here: the outbox (wsoa.services.update_round) decides what to send and records what happened.
 """
 
 import smtplib

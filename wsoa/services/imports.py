@@ -27,8 +27,8 @@ from wsoa.models import (
 )
 from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import audit
-from wsoa.services.leads import relink_leads
 from wsoa.services.queries import refresh_latest_updates
+from wsoa.services.roles import relink_leads
 
 LARGEST_NUMBER = 2**31 - 1  # an integer column holds no more on PostgreSQL
 INSERT_CHUNK = 500  # rows per multi-row INSERT: fast, and a large import's memory stays flat

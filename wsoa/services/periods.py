@@ -96,14 +96,12 @@ def open_period(plan: Plan, values: PeriodValues, *, make_current: bool, user_id
         is_current=False,
         position=(last_position + 1) if last_position is not None else 0,
     )
-    db.session.add(period)
-    db.session.flush()
-    audit.record(
+    audit.record_created(
+        period,
+        PERIOD_FIELDS,
         event="review_period.opened",
-        entity=period,
         summary=f"Review period {label} opened for {plan.title}",
         user_id=user_id,
-        after=audit.snapshot(period, PERIOD_FIELDS),
     )
     if make_current or not has_current:
         make_current_period(period, user_id=user_id)
@@ -123,16 +121,9 @@ def edit_period(period: ReviewPeriod, values: PeriodValues, *, user_id: int | No
             "updates_due_on": values.updates_due_on,
         },
     )
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="review_period.edited",
-            entity=period,
-            summary=f"Review period {period.label} edited",
-            user_id=user_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        period, changes, event="review_period.edited", summary=f"Review period {period.label} edited", user_id=user_id
+    )
 
 
 def make_current_period(period: ReviewPeriod, *, user_id: int | None) -> None:

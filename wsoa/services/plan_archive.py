@@ -32,8 +32,7 @@ from wsoa.models import (
 )
 from wsoa.models.types import utcnow
 from wsoa.services import audit
-from wsoa.services.plans import PlanSummary, list_plans
-from wsoa.services.structure import PLAN_FIELDS
+from wsoa.services.plans import PLAN_FIELDS, PlanSummary, list_plans
 
 # What deleting a plan removes, as the confirmation page and the audit event name it (plural → singular).
 SINGULAR = {

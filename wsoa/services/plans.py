@@ -1,8 +1,11 @@
-"""Reads for the browsing pages. Each function issues a fixed number of queries whatever the plan's size."""
+"""Plans: the reads for the browsing pages (each a fixed number of queries whatever the plan's size), and
+creating and editing a plan and reading its structure for the admin pages.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -10,9 +13,24 @@ from sqlalchemy.orm import selectinload
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
 from wsoa.domain.honesty import HonestyFlag
 from wsoa.domain.leads import describe_lead
+from wsoa.domain.not_found import NotFound
 from wsoa.domain.rag import NOT_RATED, add_distributions, rag_distribution
+from wsoa.domain.wording import tidy_line
 from wsoa.extensions import db
-from wsoa.models import Action, ActionLead, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
+from wsoa.models import (
+    Action,
+    ActionLead,
+    Kpi,
+    Outcome,
+    Plan,
+    Priority,
+    ProgressUpdate,
+    ReviewPeriod,
+    Role,
+)
+from wsoa.models.plan import PLAN_KINDS, PLAN_STATUSES
+from wsoa.services import audit
+from wsoa.services.editing import StructureProblem, counts_by
 from wsoa.services.honesty import PeriodProgress, action_flags, fact_groups, period_progress
 from wsoa.services.kpis import KpiCard, kpi_cards
 from wsoa.services.periods import current_period as open_period
@@ -23,14 +41,6 @@ from wsoa.services.queries import (  # noqa: F401  (glossary is read through thi
     people_by_code,
     with_latest_update,
 )
-
-
-class NotFound(LookupError):
-    pass
-
-
-def get_or_none(model, object_id: int):
-    return db.session.get(model, object_id)
 
 
 @dataclass
@@ -432,3 +442,97 @@ def action_list(
         priorities=_priorities(plan_id),
         lead_codes=sorted(people, key=str.casefold),
     )
+
+
+PLAN_FIELDS = ["title", "kind", "area", "inspection_date", "status"]
+
+
+@dataclass(frozen=True)
+class PlanValues:
+    title: str
+    kind: str
+    area: str | None = None
+    inspection_date: date | None = None
+    status: str = "active"
+
+
+def _plan_columns(values: PlanValues) -> dict[str, Any]:
+    title = tidy_line(values.title)
+    if not title:
+        raise StructureProblem("title", "Enter a title for the plan")
+    if values.kind not in PLAN_KINDS:
+        raise StructureProblem("kind", "Select the kind of plan")
+    if values.status not in PLAN_STATUSES:
+        raise StructureProblem("status", "Select the plan’s status")
+    return {
+        "title": title,
+        "kind": values.kind,
+        "area": tidy_line(values.area),
+        "inspection_date": values.inspection_date,
+        "status": values.status,
+    }
+
+
+def create_plan(values: PlanValues, *, user_id: int | None) -> Plan:
+    """A new, empty plan: its priorities are added next (or imported)."""
+    plan = Plan(**_plan_columns(values))
+    audit.record_created(plan, PLAN_FIELDS, event="plan.created", summary=f"Plan {plan.title} created", user_id=user_id)
+    return plan
+
+
+def edit_plan(plan: Plan, values: PlanValues, *, user_id: int | None) -> bool:
+    """Change the plan's details; returns whether anything changed."""
+    changes = audit.apply_changes(plan, _plan_columns(values))
+    return audit.record_changes(
+        plan, changes, event="plan.edited", summary=f"Plan {plan.title} edited", user_id=user_id
+    )
+
+
+def get_plan(plan_id: int) -> Plan | None:
+    return db.session.get(Plan, plan_id)
+
+
+@dataclass
+class PriorityEntry:
+    priority: Priority
+    outcomes: int
+    actions: int
+    retired: int
+    kpis: int
+
+    @property
+    def deletable(self) -> bool:
+        return not (self.actions or self.retired or self.kpis)
+
+
+@dataclass
+class PlanStructure:
+    plan: Plan
+    priorities: list[PriorityEntry]
+
+
+def plan_structure(plan_id: int) -> PlanStructure | None:
+    """The plan and its priorities in order, each with what hangs off it (two queries)."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        return None
+    outcomes = counts_by(Outcome.priority_id)
+    live = counts_by(Action.priority_id, Action.retired_at.is_(None))
+    retired = counts_by(Action.priority_id, Action.retired_at.is_not(None))
+    kpis = counts_by(Kpi.priority_id)
+    rows = db.session.execute(
+        select(
+            Priority,
+            func.coalesce(outcomes.c.n, 0),
+            func.coalesce(live.c.n, 0),
+            func.coalesce(retired.c.n, 0),
+            func.coalesce(kpis.c.n, 0),
+        )
+        .outerjoin(outcomes, outcomes.c.owner_id == Priority.id)
+        .outerjoin(live, live.c.owner_id == Priority.id)
+        .outerjoin(retired, retired.c.owner_id == Priority.id)
+        .outerjoin(kpis, kpis.c.owner_id == Priority.id)
+        .where(Priority.plan_id == plan_id)
+        .order_by(Priority.position, Priority.number)
+    ).all()
+    return PlanStructure(plan=plan, priorities=[PriorityEntry(*row) for row in rows])

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 
 from wsoa.domain.kpi_status import TrajectoryPoint
+from wsoa.domain.not_found import NotFound
 from wsoa.domain.snapshot import ActionRecord, EditRecord, PeriodRecord, UpdateRecord, take_snapshot
 from wsoa.extensions import db
 from wsoa.models import (
@@ -36,10 +37,6 @@ from wsoa.reports.assemble import (
     assemble,
 )
 from wsoa.services.kpis import definition_of
-
-
-class NotFound(LookupError):
-    pass
 
 
 class ReportProblem(ValueError):

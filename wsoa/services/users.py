@@ -1,42 +1,16 @@
-"""Accounts: creation, editing, passwords and sign-in checks."""
+"""User administration: creating, listing and editing users, and signing a user out everywhere.
+
+Signing in, passwords and throttling are wsoa.services.accounts."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from wsoa.domain.password_rules import password_problem
 from wsoa.extensions import db
 from wsoa.models import Role, User
-from wsoa.models.types import utcnow
 from wsoa.models.users import LEVELS
-from wsoa.passwords import hash_password, needs_rehash, password_matches
 from wsoa.services import audit, sessions
-
-
-class UserProblem(ValueError):
-    """A problem the person can fix, tied to a form field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def find_user_by_email(email: str) -> User | None:
-    return db.session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
-
-
-def check_new_password(
-    password: str, *, email: str | None, name: str | None, field: str = "password", whose: str = "your"
-) -> None:
-    """The NCSC's advice (wsoa.domain.password_rules): long enough, not repeated, common or the person's own name."""
-    problem = password_problem(password, email=email, name=name, whose=whose)
-    if problem:
-        raise UserProblem(field, problem)
+from wsoa.services.accounts import UserProblem, check_new_password, find_user_by_email, hash_password, normalise_email
 
 
 def create_user(
@@ -54,27 +28,6 @@ def create_user(
         user.roles = _roles_by_code(role_codes)
     db.session.add(user)
     db.session.flush()
-    return user
-
-
-def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-
-
-# Checked against a real hash when the account does not exist, so timing does not reveal which emails are known.
-_DUMMY_HASH = hash_password("not-a-real-password")
-
-
-def authenticate(email: str, password: str) -> User | None:
-    user = find_user_by_email(email)
-    if user is None or not user.active or not user.password_hash:
-        password_matches(_DUMMY_HASH, password)
-        return None
-    if not password_matches(user.password_hash, password):
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_signed_in_at = utcnow()
     return user
 
 
@@ -180,16 +133,13 @@ def edit_user(user: User, values: UserValues, *, actor_id: int | None) -> bool:
         changes["roles"] = (before_roles, after_roles)
     if "active" in changes and not user.active:
         sessions.end_all(user.id, reason=sessions.DEACTIVATED)  # signed out wherever they are signed in
-    if changes:
-        db.session.flush()
-        audit.record(
-            event="user.edited",
-            entity=user,
-            summary=f"User {user.name} ({user.email}) changed: {', '.join(changes)}",
-            user_id=actor_id,
-            changes=changes,
-        )
-    return bool(changes)
+    return audit.record_changes(
+        user,
+        changes,
+        event="user.edited",
+        summary=f"User {user.name} ({user.email}) changed: {', '.join(changes)}",
+        user_id=actor_id,
+    )
 
 
 def sign_out_everywhere(user: User, *, actor_id: int | None) -> int:

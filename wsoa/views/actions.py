@@ -1,6 +1,6 @@
 """One action: every field and its full history."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from wsoa.clock import today
 from wsoa.permissions import requires
@@ -13,8 +13,5 @@ bp = Blueprint("actions", __name__)
 @requires("view")
 def show(action_id: int):
     """Every field of the action and its update history, newest first."""
-    try:
-        detail = plan_service.action_detail(action_id, today())
-    except plan_service.NotFound:
-        abort(404)
+    detail = plan_service.action_detail(action_id, today())
     return render_template("actions/show.html", detail=detail, plan=detail.action.priority.plan)

@@ -9,10 +9,12 @@ from flask_login import current_user, login_url, login_user, logout_user
 
 from wsoa.auth import ENDED_REASON, SESSION_TOKEN
 from wsoa.extensions import db
+from wsoa.forms import show_problems
 from wsoa.forms.auth import ChangePasswordForm, SetPasswordForm, SignInForm
 from wsoa.permissions import PUBLIC, requires
 from wsoa.services import accounts, sessions
-from wsoa.services.users import UserProblem
+from wsoa.services.accounts import UserProblem
+from wsoa.views.saving import save_form
 
 bp = Blueprint("auth", __name__)
 
@@ -136,20 +138,18 @@ def sign_out():
 def change_password():
     """Change your own password: the current one, then the new one twice."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_user,
-                current_password=form.current_password.data,
-                new_password=form.new_password.data,
-                this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
-            )
-        except UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            db.session.commit()
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("plans.index"))
+    if save_form(
+        form,
+        lambda: accounts.change_password(
+            current_user,
+            current_password=form.current_password.data,
+            new_password=form.new_password.data,
+            this_session=session.get(SESSION_TOKEN),  # this session stays; every other one ends
+        ),
+        UserProblem,
+    ):
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("plans.index"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -165,7 +165,7 @@ def set_password(token: str):
         try:
             user = accounts.set_password_from_token(token, form.new_password.data)
         except UserProblem as problem:
-            form.new_password.errors.append(problem.message)
+            show_problems(form, problem, names={"password": "new_password"})
         else:
             if user is None:
                 return render_template("auth/link_expired.html"), 400

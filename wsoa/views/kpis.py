@@ -6,12 +6,14 @@ from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from wsoa.clock import today
+from wsoa.domain.not_found import found
 from wsoa.domain.wording import format_value, uk_day
 from wsoa.extensions import db
 from wsoa.forms.kpis import KpiForm, KpiValueForm, UploadValuesForm
 from wsoa.importing.kpi_values import UploadUnreadable, read_table
 from wsoa.permissions import can_record_kpi_values, requires
 from wsoa.reports.charts import KpiChartData, kpi_trend_svg
+from wsoa.services import kpi_values as value_service
 from wsoa.services import kpis as kpi_service
 
 bp = Blueprint("kpis", __name__)
@@ -33,9 +35,7 @@ def kpi_chart(data: KpiChartData, id_prefix: str, small: bool = False) -> Markup
 @requires("view")
 def show(kpi_id: int):
     """A KPI: status against its trajectory, the trend chart and its numbers, values and history, definition."""
-    page = kpi_service.kpi_page(kpi_id, today())
-    if page is None:
-        abort(404)
+    page = found(kpi_service.kpi_page(kpi_id, today()))
     return render_template("kpis/show.html", page=page, plan=page.plan)
 
 
@@ -43,9 +43,7 @@ def show(kpi_id: int):
 @requires("edit_kpis")
 def new(priority_id: int):
     """Define a new KPI under a priority."""
-    context = kpi_service.new_kpi_context(priority_id)
-    if context is None:
-        abort(404)
+    context = found(kpi_service.new_kpi_context(priority_id))
     form = KpiForm()
     form.set_choices(context.outcomes, context.roles)
     if request.method == "POST" and form.validate_definition():
@@ -64,9 +62,7 @@ def new(priority_id: int):
 @requires("edit_kpis")
 def edit(kpi_id: int):
     """Change a KPI's definition, or turn an imported impact measure into a KPI."""
-    context = kpi_service.edit_kpi_context(kpi_id)
-    if context is None:
-        abort(404)
+    context = found(kpi_service.edit_kpi_context(kpi_id))
     initial = KpiForm.initial(context.kpi, context.milestones_text, context.benchmarks_text)
     form = KpiForm(data=initial if request.method == "GET" else None)
     form.set_choices(context.outcomes, context.roles)
@@ -88,16 +84,14 @@ def new_value(kpi_id: int):
     """Record a value for a date, or correct one: appended to the history, never replacing it."""
     form = KpiValueForm()
     corrects_id = form.corrects_id if request.method == "POST" else request.args.get("corrects", type=int)
-    context = kpi_service.value_context(kpi_id, corrects_id)
-    if context is None:
-        abort(404)
+    context = found(value_service.value_context(kpi_id, corrects_id))
     if not can_record_kpi_values(current_user, context.kpi.owner_role_id):
         abort(403)
     if request.method == "GET" and context.corrects is not None:
         form.prefill_from(context.corrects)
     if request.method == "POST" and form.validate_for(context.kpi, today()):
         try:
-            value = kpi_service.record_value(
+            value = value_service.record_value(
                 context, form.draft(), user=current_user, today=today(), corrects_id=corrects_id
             )
         except kpi_service.KpiProblems as refused:
@@ -114,16 +108,14 @@ def new_value(kpi_id: int):
 @requires("record_kpi_values")
 def upload(plan_id: int):
     """Upload many values from a CSV or Excel file: good rows saved, every bad row reported with its reason."""
-    context = kpi_service.upload_context(plan_id)
-    if context is None:
-        abort(404)
+    context = found(value_service.upload_context(plan_id))
     form = UploadValuesForm()
     report = None
     if form.validate_on_submit():
         file_name = secure_filename(form.values_file.data.filename or "") or "values"
         try:
             table = read_table(form.values_file.data.read(), form.values_file.data.filename or "")
-            report = kpi_service.upload_values(context, table, user=current_user, today=today(), file_name=file_name)
+            report = value_service.upload_values(context, table, user=current_user, today=today(), file_name=file_name)
         except UploadUnreadable as error:
             form.values_file.errors = [*form.values_file.errors, f"The file could not be read: {error.reason}"]
         else:

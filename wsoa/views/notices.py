@@ -6,32 +6,23 @@ from flask_login import current_user
 from wsoa.clock import today
 from wsoa.domain.reminders import REASON_WORDS, SettingProblem
 from wsoa.extensions import db
+from wsoa.forms import show_problems
 from wsoa.forms.notices import NoticePreferenceForm, ReminderSettingsForm, SendReminderForm
-from wsoa.models import Plan, ReviewPeriod
 from wsoa.permissions import requires
+from wsoa.services import chase_list as chase_service
 from wsoa.services import notices as notice_service
+from wsoa.services import update_round
 from wsoa.services.delivery import delivery_from_config
-from wsoa.services.periods import current_period
 
 bp = Blueprint("notices", __name__)
-
-
-def _plan_and_period(plan_id: int, period_id: int | None) -> tuple[Plan, ReviewPeriod | None]:
-    plan = db.session.get(Plan, plan_id) or abort(404)
-    if period_id is None:
-        return plan, current_period(plan_id)
-    period = db.session.get(ReviewPeriod, period_id)
-    if period is None or period.plan_id != plan_id:
-        abort(404)
-    return plan, period
 
 
 @bp.route("/plans/<int:plan_id>/chase-list")
 @requires("chase_updates")
 def chase_list(plan_id: int):
     """Each lead with actions still to update for the period, the notices they were sent, and "Send a reminder now"."""
-    plan, period = _plan_and_period(plan_id, request.args.get("period", type=int))
-    page = notice_service.chase_list(plan, period, today()) if period else None
+    plan, period = notice_service.plan_and_period(plan_id, request.args.get("period", type=int))
+    page = chase_service.chase_list(plan, period, today()) if period else None
     return render_template(
         "notices/chase_list.html",
         plan=plan,
@@ -46,13 +37,13 @@ def chase_list(plan_id: int):
 @requires("chase_updates")
 def send_reminder(plan_id: int, period_id: int, user_id: int):
     """Send one lead a reminder now: audited, and at most once an hour per lead."""
-    plan, period = _plan_and_period(plan_id, period_id)
+    plan, period = notice_service.plan_and_period(plan_id, period_id)
     back = redirect(url_for("notices.chase_list", plan_id=plan.id, period=period.id) + f"#lead-{user_id}")
     if not SendReminderForm().validate_on_submit():
         abort(400)
     try:
-        notice = notice_service.request_chaser(plan, period, user_id, today=today(), actor_id=current_user.id)
-    except notice_service.ChaserRefused as refused:
+        notice = chase_service.request_chaser(plan, period, user_id, today=today(), actor_id=current_user.id)
+    except chase_service.ChaserRefused as refused:
         flash(refused.message, "error")
         return back
     db.session.commit()
@@ -60,7 +51,7 @@ def send_reminder(plan_id: int, period_id: int, user_id: int):
     if delivery is None:
         flash(f"Reminder to {notice.email} recorded. No mail server is set up, so it goes on the next run.", "success")
         return back
-    [(sent, error)] = notice_service.send_waiting(delivery, only_ids={notice.id}) or [(notice, None)]
+    [(sent, error)] = update_round.send_waiting(delivery, only_ids={notice.id}) or [(notice, None)]
     if error:
         flash(f"The reminder to {sent.email} could not be sent ({error}). It is tried again on the next run.", "error")
     else:
@@ -72,29 +63,15 @@ def send_reminder(plan_id: int, period_id: int, user_id: int):
 @requires("chase_updates")
 def settings(plan_id: int):
     """When the plan's reminders and escalation go, and the current period's "updates due by" date."""
-    plan, period = _plan_and_period(plan_id, None)
-    schedule = notice_service.schedule_for(plan.id)
+    plan, period = notice_service.plan_and_period(plan_id, None)
     form = ReminderSettingsForm()
     if request.method == "GET":
-        form.updates_due_on.data = period.updates_due_on if period else None
-        form.due_days_before_board.data = schedule.due_days_before_board
-        form.days_before.data = ", ".join(str(d) for d in schedule.days_before)
-        form.on_the_day.data = schedule.on_the_day
-        form.escalation_days_after.data = schedule.escalation_days_after
+        form.show_saved(notice_service.schedule_for(plan.id), period)
     elif form.validate_on_submit():
         try:
-            notice_service.save_settings(
-                plan,
-                due_days_before_board=form.due_days_before_board.data,
-                days_before_text=form.days_before.data or "",
-                on_the_day=form.on_the_day.data,
-                escalation_days_after=form.escalation_days_after.data,
-                period=period,
-                updates_due_on=form.updates_due_on.data,
-                user_id=current_user.id,
-            )
+            notice_service.save_settings(plan, **form.values(), period=period, user_id=current_user.id)
         except SettingProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+            show_problems(form, problem)
         else:
             db.session.commit()
             flash("Reminder settings saved.", "success")

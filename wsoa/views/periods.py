@@ -1,12 +1,14 @@
 """Review periods: opening one and making it current."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from wsoa.domain.not_found import found
 from wsoa.extensions import db
 from wsoa.forms.periods import OpenReviewPeriodForm, ReviewPeriodForm
 from wsoa.permissions import requires
 from wsoa.services import periods as period_service
+from wsoa.views.saving import save_form
 
 bp = Blueprint("periods", __name__)
 
@@ -25,9 +27,7 @@ def _values(form: ReviewPeriodForm) -> period_service.PeriodValues:
 @requires("manage_periods")
 def index(plan_id: int):
     """The plan's review periods, newest first, with the current one marked."""
-    listing = period_service.list_periods(plan_id)
-    if listing is None:
-        abort(404)
+    listing = found(period_service.list_periods(plan_id))
     return render_template("periods/index.html", listing=listing, plan=listing.plan)
 
 
@@ -35,21 +35,18 @@ def index(plan_id: int):
 @requires("manage_periods")
 def new(plan_id: int):
     """Open a review period: a name, its dates and the board date."""
-    listing = period_service.list_periods(plan_id)
-    if listing is None:
-        abort(404)
+    listing = found(period_service.list_periods(plan_id))
     form = OpenReviewPeriodForm()
-    if form.validate_on_submit():
-        try:
-            period = period_service.open_period(
-                listing.plan, _values(form), make_current=form.make_current.data, user_id=current_user.id
-            )
-        except period_service.PeriodProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            db.session.commit()
-            flash(f"Review period {period.label} opened{' and made current' if period.is_current else ''}.", "success")
-            return redirect(url_for("periods.index", plan_id=plan_id))
+    if saved := save_form(
+        form,
+        lambda: period_service.open_period(
+            listing.plan, _values(form), make_current=form.make_current.data, user_id=current_user.id
+        ),
+        period_service.PeriodProblem,
+    ):
+        period = saved.value
+        flash(f"Review period {period.label} opened{' and made current' if period.is_current else ''}.", "success")
+        return redirect(url_for("periods.index", plan_id=plan_id))
     return render_template("periods/form.html", form=form, plan=listing.plan, period=None)
 
 
@@ -57,20 +54,17 @@ def new(plan_id: int):
 @requires("manage_periods")
 def edit(period_id: int):
     """Change a period's name or dates."""
-    period = period_service.get_period(period_id)
-    if period is None:
-        abort(404)
+    period = found(period_service.get_period(period_id))
     listing = period_service.list_periods(period.plan_id)
     form = ReviewPeriodForm(obj=period)
-    if form.validate_on_submit():
-        try:
-            changed = period_service.edit_period(period, _values(form), user_id=current_user.id)
-        except period_service.PeriodProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            db.session.commit()
-            flash(f"Review period {period.label} {'saved' if changed else 'not changed'}.", "success")
-            return redirect(url_for("periods.index", plan_id=period.plan_id))
+    if saved := save_form(
+        form,
+        lambda: period_service.edit_period(period, _values(form), user_id=current_user.id),
+        period_service.PeriodProblem,
+    ):
+        changed = saved.value
+        flash(f"Review period {period.label} {'saved' if changed else 'not changed'}.", "success")
+        return redirect(url_for("periods.index", plan_id=period.plan_id))
     return render_template("periods/form.html", form=form, plan=listing.plan, period=period)
 
 
@@ -78,9 +72,7 @@ def edit(period_id: int):
 @requires("manage_periods")
 def make_current(period_id: int):
     """Make this the plan's current period: updates from now on are recorded against it."""
-    period = period_service.get_period(period_id)
-    if period is None:
-        abort(404)
+    period = found(period_service.get_period(period_id))
     period_service.make_current_period(period, user_id=current_user.id)
     db.session.commit()
     flash(f"{period.label} is now the current review period.", "success")

@@ -1,6 +1,6 @@
 """Browsing the plan: plans, overview, priorities, the action list and the key-roles glossary."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from wsoa.clock import today
@@ -23,11 +23,8 @@ def index():
 @requires("view")
 def overview(plan_id: int):
     """Each priority with its lead, RAG distribution and overdue count."""
-    try:
-        as_at = today()
-        overview = plan_service.plan_overview(plan_id, as_at)
-    except plan_service.NotFound:
-        abort(404)
+    as_at = today()
+    overview = plan_service.plan_overview(plan_id, as_at)
     return render_template("plans/overview.html", overview=overview, plan=overview.plan, as_at=as_at)
 
 
@@ -35,10 +32,7 @@ def overview(plan_id: int):
 @requires("view")
 def priority(priority_id: int):
     """A priority: its outcomes, impact measures and actions grouped by outcome and section (a page at a time)."""
-    try:
-        page = plan_service.priority_page(priority_id, today(), page=request.args.get("page", 1, type=int) or 1)
-    except plan_service.NotFound:
-        abort(404)
+    page = plan_service.priority_page(priority_id, today(), page=request.args.get("page", 1, type=int) or 1)
     return render_template("plans/priority.html", page=page, plan=page.plan)
 
 
@@ -48,10 +42,7 @@ def actions(plan_id: int):
     """Every action in the plan, filtered by what is in the query string."""
     form = ActionFilterForm(formdata=MultiDict(request.args) if request.args else None)
     page_number = request.args.get("page", 1, type=int) or 1
-    try:
-        choices = plan_service.action_filter_choices(plan_id)
-    except plan_service.NotFound:
-        abort(404)
+    choices = plan_service.action_filter_choices(plan_id)
     form.priority.choices = select_choices(
         [("", "Any"), *((str(p.number), f"{p.number}. {p.title[:60]}") for p in choices.priorities)]
     )

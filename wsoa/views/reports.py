@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 from io import BytesIO
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 from flask_login import current_user
 
 from wsoa.forms.reports import FORMATS, BoardReportForm
@@ -26,10 +26,7 @@ DOWNLOADS = {
 @requires("view")
 def board_report(plan_id: int):
     """The board report for the chosen period: as a page here, or as a PDF, Word or Excel download."""
-    try:
-        source = report_service.load_report_source(plan_id)
-    except report_service.NotFound:
-        abort(404)
+    source = report_service.load_report_source(plan_id)
     form = BoardReportForm.for_source(request.args, source, report_service.default_period_id(source))
     report = None
     if source.periods and form.validate():

@@ -1,25 +1,20 @@
 """Managing who can sign in and what they may do."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from wsoa.domain.not_found import found
 from wsoa.extensions import db
 from wsoa.forms.users import EditUserForm, UserForm
 from wsoa.permissions import requires
 from wsoa.services import accounts
 from wsoa.services import users as user_service
+from wsoa.views.saving import save_form
 
 bp = Blueprint("users", __name__)
 
 # The latest set-password link an admin made, shown once on the user's page (never stored or audited).
 NEW_LINK = "set_password_link"
-
-
-def _load(user_id: int):
-    user = user_service.get_user(user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _hand_over_link(user) -> None:
@@ -40,22 +35,21 @@ def index():
 def new():
     """Add a user; they get a link to set their own password."""
     form = UserForm(roles=user_service.glossary_roles())
-    if form.validate_on_submit():
-        try:
-            user = user_service.add_user(
-                email=form.email.data,
-                name=form.name.data,
-                level=form.level.data,
-                role_codes=form.roles.data,
-                actor_id=current_user.id,
-            )
-        except user_service.UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            db.session.commit()
-            _hand_over_link(user)
-            flash(f"{user.name} has been added. Give them the link below to set their password.", "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+    if saved := save_form(
+        form,
+        lambda: user_service.add_user(
+            email=form.email.data,
+            name=form.name.data,
+            level=form.level.data,
+            role_codes=form.roles.data,
+            actor_id=current_user.id,
+        ),
+        accounts.UserProblem,
+    ):
+        user = saved.value
+        _hand_over_link(user)
+        flash(f"{user.name} has been added. Give them the link below to set their password.", "success")
+        return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/new.html", form=form)
 
 
@@ -63,30 +57,18 @@ def new():
 @requires("manage_users")
 def edit(user_id: int):
     """Change a user's details, level, roles held, or deactivate them (users are never deleted)."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     form = EditUserForm(roles=user_service.glossary_roles(), obj=user)
     if not form.is_submitted():
-        form.roles.data = [role.code for role in user.roles]
-        form.active.data = "yes" if user.active else "no"
-    if form.validate_on_submit():
-        values = user_service.UserValues(
-            name=form.name.data,
-            email=form.email.data,
-            level=form.level.data,
-            role_codes=form.roles.data,
-            active=form.active.data == "yes",
-        )
-        try:
-            changed = user_service.edit_user(user, values, actor_id=current_user.id)
-        except user_service.UserProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            db.session.commit()
-            flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
-            return redirect(url_for("users.index"))
+        form.show_user(user)
+    if saved := save_form(
+        form, lambda: user_service.edit_user(user, form.values(), actor_id=current_user.id), accounts.UserProblem
+    ):
+        changed = saved.value
+        flash(f"{user.name}: {'changes saved' if changed else 'nothing changed'}.", "success")
+        return redirect(url_for("users.index"))
     new_link = session.pop(NEW_LINK, None)
-    if new_link and new_link.get("user_id") != user.id:
-        new_link = None
+    new_link = new_link if new_link and new_link.get("user_id") == user.id else None
     return render_template("users/edit.html", form=form, user=user, new_link=new_link)
 
 
@@ -94,7 +76,7 @@ def edit(user_id: int):
 @requires("manage_users")
 def new_link(user_id: int):
     """Make a new set-password link, for a user who never used theirs or has forgotten their password."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     if not user.active:
         flash(f"{user.name} is deactivated. Make them active before giving them a link.", "error")
         return redirect(url_for("users.edit", user_id=user.id))
@@ -109,7 +91,7 @@ def new_link(user_id: int):
 @requires("manage_users")
 def sign_out_everywhere(user_id: int):
     """End every session the user has, wherever they signed in; they can sign in again with their password."""
-    user = _load(user_id)
+    user = found(user_service.get_user(user_id))
     ended = user_service.sign_out_everywhere(user, actor_id=current_user.id)
     db.session.commit()
     sessions_word = "session" if ended == 1 else "sessions"

@@ -6,8 +6,9 @@ from config import IMPORTS_DIR
 from wsoa.extensions import db
 from wsoa.importing.workbook import read_workbook
 from wsoa.models import Plan
+from wsoa.services.accounts import find_user_by_email
 from wsoa.services.imports import file_hash, import_parsed_plan
-from wsoa.services.users import create_user, find_user_by_email
+from wsoa.services.users import create_user
 
 DEMO_WORKBOOK = IMPORTS_DIR / "demo" / "shropshire-wsoa.xlsx"
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105  (printed for the demo on purpose)
@@ -36,11 +37,11 @@ def load_demo() -> list[str]:
     for email, name, level, roles in DEMO_USERS:
         if find_user_by_email(email) is None:
             create_user(email=email, name=name, level=level, password=DEMO_PASSWORD, role_codes=list(roles))
-    from wsoa.services.demo_updates import add_demo_review_period  # the second period of illustrative updates
+    from wsoa.demo.updates import add_demo_review_period  # the second period of illustrative updates
 
     if added := add_demo_review_period(plan):
         lines.append(added)
-    from wsoa.services.demo_kpis import add_demo_kpis  # KPI definitions and illustrative values (seed 004)
+    from wsoa.demo.kpis import add_demo_kpis  # KPI definitions and illustrative values (seed 004)
 
     if added := add_demo_kpis(plan):
         lines.append(added)
