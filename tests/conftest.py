@@ -130,6 +130,17 @@ def login_as(client, database):
     return sign_in
 
 
+@pytest.fixture
+def plan(database):
+    """The Testshire plan, empty and committed. A test file that needs priorities, actions or periods in it extends
+    this with a fixture of the same name taking `plan`, so the plan itself is written once."""
+    from tests.factories import create_plan
+
+    plan = create_plan(title="Testshire WSoA")
+    db.session.commit()
+    return plan
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', html
