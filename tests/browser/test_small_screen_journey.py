@@ -95,3 +95,10 @@ def test_an_admin_on_a_phone_reaches_every_navigation_page_accessibly_and_the_ov
         assert within_the_screen(cell), label
         assert label_of(cell) == f'"{label}: "'
     assert_accessible(phone)
+
+    first.get_by_role("link").first.click()  # the priority's page, then all the plan's actions
+    expect(phone.get_by_role("heading", name="Outcomes", exact=True)).to_be_visible()
+    assert not scrolls_sideways(phone), "a priority's page"
+    phone.get_by_role("link", name="All actions").first.click()
+    expect(phone.locator("#result-count")).to_contain_text("66 actions")
+    assert not scrolls_sideways(phone), "the plan's actions"
