@@ -6,7 +6,7 @@ STATIC := wsoa/static
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install system-deps run test lint fmt bench db-upgrade demo clean
+.PHONY: help install system-deps run test quick-test lint fmt bench db-upgrade demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -47,9 +47,10 @@ demo: db-upgrade ## Load the demo plan (the Shropshire WSoA) into the database
 run: demo ## Install, migrate, load the demo plan and serve on http://127.0.0.1:5000
 	$(BIN)/wsoa run --host $(HOST) --port $(PORT)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check; mypy on wsoa/domain and wsoa/importing
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: install ## Format the code
 	$(BIN)/ruff check --fix .
@@ -57,6 +58,9 @@ fmt: install ## Format the code
 
 test: install system-deps lint ## Install and run the whole suite (WSOA_TEST_DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/pytest -q
+
+quick-test: install ## The suite without the slow browser, serving and PDF tests (CI runs them all)
+	$(BIN)/pytest -q -m "not slow"
 
 bench: install ## Run the benchmarks
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -3,6 +3,8 @@
 import contextvars
 import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,13 @@ from sqlalchemy import event, text
 from config import Test
 from wsoa import create_app
 from wsoa.extensions import db
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A browser test is a slow one: `pytest -m "not slow"` leaves every browser test out without each file saying so."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
 
 class IsolatedClient(FlaskClient):
@@ -121,6 +130,17 @@ def login_as(client, database):
     return sign_in
 
 
+@pytest.fixture
+def plan(database):
+    """The Testshire plan, empty and committed. A test file that needs priorities, actions or periods in it extends
+    this with a fixture of the same name taking `plan`, so the plan itself is written once."""
+    from tests.factories import create_plan
+
+    plan = create_plan(title="Testshire WSoA")
+    db.session.commit()
+    return plan
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', html
@@ -171,3 +191,18 @@ def normalise_spaces(value) -> str:
     if hasattr(value, "get_text"):
         value = value.get_text(" ")
     return " ".join(value.split())
+
+
+def pdf_to_text(data: bytes, *options: str) -> str:
+    """The PDF's text as poppler's `pdftotext` reads it (`options` such as "-layout" or "-raw").
+
+    The PDF tests need poppler (Debian's poppler-utils, which `make system-deps` installs): without it they fail
+    saying so, not with a bare FileNotFoundError, and never pass by skipping."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail(
+            "reading the PDF needs pdftotext from poppler-utils: run `make system-deps` (or apt-get install it)"
+        )
+    result = subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True, timeout=60
+    )
+    return result.stdout.decode("utf-8")

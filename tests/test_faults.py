@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from tests.conftest import csrf_token_from, page_of
-from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
+from tests.factories import create_action, create_period, create_priority, create_role, create_update
 from tests.views.test_imports import SAMPLE, upload
 from tests.views.test_updates import form_fields, saved, url
 from wsoa.extensions import db
@@ -21,8 +21,8 @@ ANSWERS = {"rag": "green", "confidence": "amber", "narrative": "Two therapists s
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     create_role(code="DoP", title="Director of Partnerships", person="Claire Parker")
     period = create_period(plan=plan, label="Mar 21")
     priority = create_priority(plan=plan, number=1, title="Waits for speech and language therapy")

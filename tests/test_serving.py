@@ -20,6 +20,8 @@ import pytest
 from config import BASE_DIR
 from tests.conftest import csrf_token_from
 
+pytestmark = pytest.mark.slow  # starts gunicorn and typesets a PDF
+
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery staple"
 EMAIL = "board.member@example.org"

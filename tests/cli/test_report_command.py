@@ -18,7 +18,7 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=["report", *args])
 
 
-@pytest.mark.parametrize("fmt", ["html", "pdf", "xlsx", "docx"])
+@pytest.mark.parametrize("fmt", ["html", pytest.param("pdf", marks=pytest.mark.slow), "xlsx", "docx"])
 def test_writes_the_report_for_the_named_period_in_each_format(app, built, tmp_path, fmt):
     output = tmp_path / f"board.{fmt}"
     result = run(app, "--period", "Q2 2021/22", "--format", fmt, "--output", str(output))

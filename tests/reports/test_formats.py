@@ -5,7 +5,6 @@ a word, and is the same file whenever generated (only the generation time may di
 """
 
 import re
-import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -16,6 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from tests.conftest import pdf_to_text
 from tests.factories import create_update
 from tests.reports.plan_builder import (
     FORMULA_NARRATIVE,
@@ -71,10 +71,7 @@ def expected(built):
 
 
 def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True, timeout=60
-    )
-    return result.stdout.decode("utf-8")
+    return pdf_to_text(data, "-layout")
 
 
 def numbers_after(label: str, text: str) -> list[list[int]]:
@@ -93,6 +90,7 @@ def refs_between(text: str, start: str, end: str) -> list[str]:
 # --- PDF ----------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_pdf_summary_numbers_and_exceptions_match_the_snapshot(built, expected):
     data = write_report(make_report(built), "pdf")
     assert data.startswith(b"%PDF")
@@ -105,6 +103,7 @@ def test_pdf_summary_numbers_and_exceptions_match_the_snapshot(built, expected):
     assert refs_between(text, "Red and amber actions (4)", "Completion dates moved") == expected["exceptions"]
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_pdf_has_page_numbers_a_running_header_and_rag_words(built):
     text = pdf_text(write_report(make_report(built), "pdf"))
     pages = text.split("\f")[:-1]
@@ -118,6 +117,7 @@ def test_pdf_has_page_numbers_a_running_header_and_rag_words(built):
         assert word in text
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_pdf_repeats_table_headings_when_a_table_runs_onto_another_page(built):
     from wsoa.reports.assemble import Appendix
 
@@ -131,13 +131,13 @@ def test_pdf_repeats_table_headings_when_a_table_runs_onto_another_page(built):
         assert re.search(r"^\s*Ref\s+Action\s+Lead\s+Due\s+RAG", page, re.M), "every page of the table has its headings"
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_pdf_tables_stay_inside_the_page_margins(built):
     """Every word sits inside the page's side margins: a table wider than the page would be cut off at its edge."""
     words = "Delivered as planned this period and reported to the SEND Partnership Board with the minutes attached."
     create_update(action=built.actions["2.1.1"], period=built.q2, rag="green", narrative=" ".join([words] * 3))
     data = write_report(make_report(built), "pdf")
-    result = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
-    html = BeautifulSoup(result.stdout.decode("utf-8"), "html.parser")
+    html = BeautifulSoup(pdf_to_text(data, "-bbox"), "html.parser")
     for page in html.find_all("page"):
         width = float(page["width"])
         for word in page.find_all("word"):
@@ -286,7 +286,7 @@ def test_a_hostile_plan_title_cannot_break_out_of_the_pdf_stylesheet(database):
 # --- the same whenever generated ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["html", "pdf", "docx", "xlsx"])
+@pytest.mark.parametrize("fmt", ["html", pytest.param("pdf", marks=pytest.mark.slow), "docx", "xlsx"])
 def test_every_format_is_identical_after_later_history_at_the_same_generation_time(built, fmt):
     first = write_report(make_report(built), fmt)
     add_later_history(built)
@@ -334,6 +334,7 @@ def test_inlined_svg_has_no_style_attributes_or_elements_and_unique_ids():
         assert reference in ids
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_pdf_never_splits_a_table_row_across_pages(built):
     """Each row of every table lands whole on one page: long narratives push page breaks between rows, not into them."""
     for ref, action in built.actions.items():
@@ -341,9 +342,9 @@ def test_pdf_never_splits_a_table_row_across_pages(built):
         narrative = " ".join(f"{tag}n{n:02d}" for n in range(60))  # eight or so lines in the narrative column
         create_update(action=action, period=built.q2, rag="amber", narrative=narrative)
     data = write_report(make_report(built), "pdf")
-    result = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    bbox = pdf_to_text(data, "-bbox")
     pages_of: dict[str, list[int]] = {}
-    for number, page in enumerate(BeautifulSoup(result.stdout.decode("utf-8"), "html.parser").find_all("page")):
+    for number, page in enumerate(BeautifulSoup(bbox, "html.parser").find_all("page")):
         for word in page.find_all("word"):
             pages_of.setdefault(word.text, []).append(number)
     page_count = len({p for pages in pages_of.values() for p in pages})
@@ -355,6 +356,7 @@ def test_pdf_never_splits_a_table_row_across_pages(built):
         assert first == last, f"{ref}: a row's narrative starts on one page and ends on another"
 
 
+@pytest.mark.slow  # typesets a PDF
 def test_a_report_counting_demo_data_says_so_in_every_format(built):
     plain = make_report(built)
     assert not plain.cover.demo_data

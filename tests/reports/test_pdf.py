@@ -14,12 +14,15 @@ from bs4 import BeautifulSoup
 from docx import Document
 from openpyxl import load_workbook
 
+from tests.conftest import pdf_to_text
 from tests.reports.plan_builder import build_report_plan
 from wsoa.extensions import db
 from wsoa.models import Kpi, KpiValue
 from wsoa.reports.assemble import ReportOptions
 from wsoa.reports.pdf import paper_data
 from wsoa.services.reports import build_report, load_report_source, write_report
+
+pytestmark = pytest.mark.slow  # nearly every test here typesets a PDF
 
 AT = datetime(2021, 10, 5, 9, 0, tzinfo=UTC)
 TITLE = "Testshire Written Statement of Action – Board progress report: Q2 2021/22"
@@ -39,10 +42,7 @@ def make_report(built, **options):
 
 def raw_text(data: bytes) -> str:
     """The PDF's text in the order it is written (a cell's lines stay together), all whitespace removed."""
-    result = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True, timeout=60
-    )
-    return "".join(result.stdout.decode("utf-8").split())
+    return "".join(pdf_to_text(data, "-raw").split())
 
 
 # --- tagged, accessible -------------------------------------------------------------------------------------------
@@ -193,13 +193,7 @@ def test_kpi_values_read_the_same_in_every_format_and_on_the_kpi_page(built, cli
     report = make_report(built)
     expected = ("6.2 per 10,000 (30 Sep 2021)", "4 per 10,000 by 31 Mar 2022", "1 day (30 Sep 2021)")
 
-    pdf = " ".join(
-        subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=write_report(report, "pdf"), capture_output=True, check=True
-        )
-        .stdout.decode("utf-8")
-        .split()
-    )
+    pdf = " ".join(pdf_to_text(write_report(report, "pdf"), "-layout").split())
     html = " ".join(BeautifulSoup(write_report(report, "html"), "html.parser").get_text(" ").split())
     word = " ".join(
         cell.text
@@ -234,11 +228,7 @@ def test_the_demo_warning_has_no_stray_warning_label_in_the_pdf_or_the_html_file
     create_update(action=built.actions["2.1.1"], period=built.q2, rag="green", narrative="Illustrative", source="demo")
     db.session.commit()
     report = make_report(built)
-    pdf = " ".join(
-        subprocess.run(["pdftotext", "-", "-"], input=write_report(report, "pdf"), capture_output=True, check=True)
-        .stdout.decode("utf-8")
-        .split()
-    )
+    pdf = " ".join(pdf_to_text(write_report(report, "pdf")).split())
     assert "Demo data: this report counts" in pdf
     assert "Warning" not in pdf
     html = write_report(report, "html").decode("utf-8")
@@ -298,11 +288,7 @@ def test_the_pdf_has_the_html_papers_sections_in_the_same_order(built):
 
 def test_text_extraction_finds_every_priority_title_action_ref_and_rag_word(built):
     report = make_report(built)
-    text = " ".join(
-        subprocess.run(["pdftotext", "-", "-"], input=write_report(report, "pdf"), capture_output=True, check=True)
-        .stdout.decode("utf-8")
-        .split()
-    )
+    text = " ".join(pdf_to_text(write_report(report, "pdf")).split())
     for section in report.priorities:
         assert f"Priority {section.number}: {section.title}" in text
     for ref in built.actions:

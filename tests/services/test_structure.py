@@ -24,11 +24,6 @@ def admin(database):
     return create_user(level="admin", name="Ada Admin")
 
 
-@pytest.fixture
-def plan(database):
-    return create_plan(title="Testshire WSoA")
-
-
 def events(name: str | None = None) -> list[AuditEvent]:
     query = select(AuditEvent).order_by(AuditEvent.id)
     if name:

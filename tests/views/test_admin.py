@@ -11,7 +11,6 @@ from tests.factories import (
     create_action,
     create_outcome,
     create_period,
-    create_plan,
     create_priority,
     create_role,
     create_update,
@@ -21,8 +20,8 @@ from wsoa.models import Action, ActionLead, AuditEvent, Kpi, Outcome, Plan, Prio
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     create_role(code="DoP", title="Director of Partnerships", person="Claire Parker")
     create_role(code="NO", title="Nominated Officer", person="Julia Dean")
     create_period(plan=plan, label="Mar 21")

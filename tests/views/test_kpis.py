@@ -24,8 +24,8 @@ def fixed_today(monkeypatch):
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     salt = create_role(code="SALT SM", title="SALT service manager")
     eas = create_role(code="EAS", title="Education Access Service")
     priority = create_priority(plan=plan, number=4, title="Waits for speech and language therapy")

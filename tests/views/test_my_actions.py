@@ -26,8 +26,8 @@ def fixed_today(monkeypatch):
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     create_role(code="DoP", title="Director of Partnerships", person="Claire Parker")
     create_role(code="DCS", person="Karen Bradshaw")
     create_role(code="NO", person="Julia Dean")
@@ -72,7 +72,11 @@ def test_each_row_shows_due_dates_rag_flags_and_this_periods_status(client, logi
     assert "Rated Red (off track) but no next steps or mitigation recorded" in rows["1.1.2"]
     assert "Mar 21 (by 31 Mar 2021) Due soon" in rows["1.1.3"]
     assert "Not rated" in rows["1.1.3"]
-    assert "Green Demo data (Mar 21) Updated" in rows["1.1.1"]
+    assert "Green (Mar 21) Updated" in rows["1.1.1"]
+    # One notice for the page, not a tag under each demo rating.
+    assert "Demo data" not in normalise_spaces(page.select_one("main table"))
+    notice = normalise_spaces(page.select_one("#demo-data"))
+    assert notice.startswith(f"Demo data 1 of these {len(rows)} ratings is demo data, loaded with the demo plan")
     assert "Blue (Nov 20) Complete" in rows["1.1.4"]
     update_links = [a["href"] for a in page.select("main tbody a") if a.text.startswith("Update")]
     assert update_links[0] == f"/actions/{plan['overdue'].id}/update"

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import normalise_spaces, page_of
-from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
+from tests.factories import create_action, create_period, create_priority, create_role, create_update
 from wsoa.extensions import db
 
 
@@ -16,8 +16,8 @@ def fixed_today(monkeypatch):
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     create_role(code="DoP", person="Claire Parker")
     create_role(code="NO", person="Julia Dean")
     nov = create_period(plan=plan, label="Nov 20", current=False)

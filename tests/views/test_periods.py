@@ -7,16 +7,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import csrf_token_from, normalise_spaces, page_of
-from tests.factories import create_period, create_plan
+from tests.factories import create_period
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, ReviewPeriod
-
-
-@pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
-    db.session.commit()
-    return plan
 
 
 def dates(prefix: str, day: str, month: str, year: str) -> list[tuple[str, str]]:

@@ -40,8 +40,9 @@ def statements_for(client, count_queries, path: str) -> int:
     return counted()
 
 
+# Not "page": that name is pytest-playwright's browser page fixture, so a parameter named so would shadow it.
 @pytest.mark.parametrize(
-    "page",
+    "path_of",
     [
         lambda plan, action: f"/plans/{plan.id}",
         lambda plan, action: f"/priorities/{action.priority_id}",
@@ -51,10 +52,10 @@ def statements_for(client, count_queries, path: str) -> int:
     ],
     ids=["overview", "priority", "action-list", "action-list-filtered", "action"],
 )
-def test_page_query_count_does_not_grow_with_the_plan(client, login_as, count_queries, page):
+def test_page_query_count_does_not_grow_with_the_plan(client, login_as, count_queries, path_of):
     login_as("viewer")
     small_plan, small_action = build_plan(priorities=1, actions_per_priority=2, periods=1)
     large_plan, large_action = build_plan(priorities=6, actions_per_priority=40, periods=4)
-    small = statements_for(client, count_queries, page(small_plan, small_action))
-    large = statements_for(client, count_queries, page(large_plan, large_action))
+    small = statements_for(client, count_queries, path_of(small_plan, small_action))
+    large = statements_for(client, count_queries, path_of(large_plan, large_action))
     assert small == large

@@ -100,7 +100,7 @@ def test_links_with_the_same_words_go_to_the_same_place(client, login_as, built)
     assert "Download the report as Excel" in targets
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx"])
+@pytest.mark.parametrize("fmt", [pytest.param("pdf", marks=pytest.mark.slow), "docx", "xlsx"])
 def test_a_board_member_can_download_every_format(client, login_as, built, fmt):
     login_as("viewer")
     response = client.get(report_url(built, period=built.q2.id, format=fmt))

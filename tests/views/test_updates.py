@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_from, normalise_spaces, page_of
-from tests.factories import create_action, create_period, create_plan, create_priority, create_role, create_update
+from tests.factories import create_action, create_period, create_priority, create_role, create_update
 from wsoa.extensions import db
 from wsoa.models import Action, AuditEvent, ProgressUpdate, ReviewPeriod, Role, User
 from wsoa.models.types import utcnow
@@ -20,8 +20,8 @@ def fixed_today(monkeypatch):
 
 
 @pytest.fixture
-def plan(database):
-    plan = create_plan(title="Testshire WSoA")
+def plan(plan):
+    """The shared Testshire plan (tests/conftest.py), with this file's roles, periods and actions."""
     create_role(code="DoP", title="Director of Partnerships", person="Claire Parker")
     create_role(code="NO", title="Nominated Officer", person="Julia Dean")
     period = create_period(plan=plan, label="Mar 21")

@@ -275,7 +275,7 @@ def check_definition(draft: KpiDraft) -> list[Problem]:
     problems: list[Problem] = []
     if not (draft.name or "").strip():
         problems.append(Problem("name", "Enter a name for the KPI"))
-    elif len(draft.name.strip()) > 200:
+    elif len((draft.name or "").strip()) > 200:
         problems.append(Problem("name", "Name must be 200 characters or fewer"))
     if not (draft.text or "").strip():
         problems.append(Problem("text", "Enter the impact measure as it is written in the plan"))

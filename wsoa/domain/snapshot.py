@@ -12,14 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from wsoa.domain.actions import ActionState, is_overdue
 from wsoa.domain.rag import SEVERITY_ORDER, Rag, rag_distribution
 
 UK = ZoneInfo("Europe/London")
-R = TypeVar("R")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,8 @@ def as_it_stood(record: R, edits: Iterable[EditRecord], settled_on: date | None,
             for name in fields:
                 if name in edit.before and name not in restored:
                     restored[name] = edit.before[name]
-    if isinstance(restored.get("due_end"), str):  # the audit trail holds dates as ISO text
-        restored["due_end"] = date.fromisoformat(restored["due_end"])
+    if isinstance(due_end := restored.get("due_end"), str):  # the audit trail holds dates as ISO text
+        restored["due_end"] = date.fromisoformat(due_end)
     return replace(record, **restored) if restored else record
 
 
@@ -180,8 +183,11 @@ class PlanSnapshot:
         return [a for a in self.actions if a.change == Change.NEWLY_COMPLETE]
 
 
+_RANKS: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+
+
 def _rank(rag: str | None) -> int | None:
-    return {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}.get(rag) if rag else None
+    return _RANKS.get(rag) if rag else None
 
 
 def compare(previous: str | None, current: str | None) -> Change:
@@ -190,9 +196,12 @@ def compare(previous: str | None, current: str | None) -> Change:
         return Change.NEWLY_COMPLETE
     if previous is None:
         return Change.NEWLY_RATED if current is not None else Change.UNCHANGED
-    if current is None or _rank(current) == _rank(previous):
+    now, then = _rank(current), _rank(previous)
+    if current is None or now == then:
         return Change.UNCHANGED
-    return Change.IMPROVED if _rank(current) > _rank(previous) else Change.WORSENED
+    if now is None or then is None:  # comparing them failed here before they were typed: still an error
+        raise ValueError(f"Not a RAG rating: {previous!r} or {current!r}")
+    return Change.IMPROVED if now > then else Change.WORSENED
 
 
 def _end_of_day(day: date) -> datetime:
@@ -240,6 +249,7 @@ def take_snapshot(
     ordered = sorted(periods, key=lambda p: (p.position, p.id))
     positions = {p.id: p.position for p in ordered}
     period = next(p for p in ordered if p.id == period_id)
+    previous: PeriodRecord | None
     if compare_with_id is not None:
         previous = next(p for p in ordered if p.id == compare_with_id)
     else:

@@ -435,7 +435,7 @@ def _take_wording(unbracketed: str, notes: tuple[str, ...]) -> _Wording:
 
 
 def _parse_text(text: str) -> Timeframe:
-    notes = tuple(note for match in _PARENTHESISED.finditer(text) if (note := _trim(match.group("note"))))
+    notes = tuple(each for match in _PARENTHESISED.finditer(text) if (each := _trim(match.group("note"))))
     unbracketed = _PARENTHESISED.sub(" ", " ".join(text.split()))
     if len(unbracketed) > _LONGEST_DATE:
         return Timeframe(
@@ -465,6 +465,7 @@ def _parse_text(text: str) -> Timeframe:
     except _NotUnderstood as failure:
         # A specific diagnosis names the piece at fault; otherwise quote the whole text as the reader wrote it.
         return undated(str(failure) if failure.definite else f"Could not read a completion date from '{_quote(text)}'")
+    end: date | None
     start, end = reading.span
     # An open-ended single date starts the work rather than ending it (see the module docstring); a range has an end.
     starts_only = wording.open_ended and not reading.is_range

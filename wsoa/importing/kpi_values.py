@@ -347,13 +347,15 @@ def parse_value_upload(table: Table, kpis: Sequence[KpiRef], *, today: date) -> 
                     message = "Date must be today or in the past"
                 row_problems.append(RowProblem(number, column, message))
             if not row_problems and value is not None:
-                key = (kpi.id, on)
-                if key in seen:
+                seen_key = (kpi.id, on)
+                if seen_key in seen:
                     row_problems.append(
-                        RowProblem(number, "Date", f"Row {seen[key]} already gives this KPI a value for {uk_day(on)}")
+                        RowProblem(
+                            number, "Date", f"Row {seen[seen_key]} already gives this KPI a value for {uk_day(on)}"
+                        )
                     )
                 else:
-                    seen[key] = number
+                    seen[seen_key] = number
                     rows.append(
                         ValueRow(
                             row=number,

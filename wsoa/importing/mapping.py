@@ -61,7 +61,7 @@ class Choice:
     field: str
 
     def as_dict(self) -> dict:
-        entry = {"sheet": self.sheet} if self.sheet is not None else {}
+        entry: dict[str, str | None] = {"sheet": self.sheet} if self.sheet is not None else {}
         entry |= {"heading": self.heading} if self.heading is not None else {"column": self.column}
         return entry | {"field": self.field}
 
@@ -173,6 +173,7 @@ def mapping_of(columns: Iterable) -> Mapping:
     of its sheet has the same heading), else by letter."""
     columns = list(columns)
     headings: dict[tuple[str, str], int] = {}
+    key: tuple[str, str] | None
     for read in columns:
         if read.heading and normalise(read.heading):
             key = (read.sheet, normalise(read.heading))

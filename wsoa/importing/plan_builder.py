@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from typing import cast
 
 from openpyxl.utils import get_column_letter
 
@@ -171,7 +172,7 @@ def _split_ref(raw: str | None) -> tuple[str | None, str | None]:
 def _is_legend_entry(text: str) -> bool:
     """'Red = off track': a rating word explained."""
     match = _LEGEND_ENTRY.match(text)
-    return bool(match) and is_rating_word(match.group("word"))
+    return match is not None and is_rating_word(match.group("word"))
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -265,7 +266,7 @@ class PlanBuilder:
                 f"Action ref {ref} has no action text, so the row was not imported.",
             )
         else:
-            kept = {columns.headings[columns.fields["ref"]]: raw_ref} if ref_text and title_cell else {}
+            kept = {columns.headings[columns.fields["ref"]]: cast(str, raw_ref)} if ref_text and title_cell else {}
             self._add_action(table, row, ref, title, kept)
         return None
 
@@ -408,10 +409,10 @@ class PlanBuilder:
             number = int(match.group("number"))
             self._add_priority(number, match.group("title").strip() or None, sheet, None)
             return number
-        number = self.priority_by_title.get(cell.casefold())
-        if number is None:
-            number = max(self.priorities, default=0) + 1
-            self._add_priority(number, cell, sheet, row_number)
+        if (titled := self.priority_by_title.get(cell.casefold())) is not None:
+            return titled
+        number = max(self.priorities, default=0) + 1
+        self._add_priority(number, cell, sheet, row_number)
         return number
 
     def _sheet_as_priority(self, sheet: str, row: Row) -> int:
@@ -444,7 +445,7 @@ class PlanBuilder:
         if from_ref and from_ref not in self.outcomes:
             self._add_outcome(from_ref, priority, cell, table.sheet, row.number)
             return from_ref
-        kept[table.columns.headings[column]] = cell  # an outcome statement naming no outcome the plan has
+        kept[table.columns.headings[cast(int, column)]] = cell  # an outcome statement naming no outcome the plan has
         return from_ref or table.context.outcome
 
     def _check_duplicate(self, table: Table, row: Row, ref: str) -> None:
@@ -584,10 +585,11 @@ class PlanBuilder:
         if not derived:
             return
         for action in derived:
-            if action.outcome.split(".")[0] != str(action.priority):
+            outcome = cast(str, action.outcome)  # each derived action has one
+            if outcome.split(".")[0] != str(action.priority):
                 continue  # the ref's first number is not the action's priority: no outcome can be inferred
-            if action.outcome not in self.outcomes:
-                self._add_outcome(action.outcome, action.priority, f"Outcome {action.outcome}", action.sheet, None)
+            if outcome not in self.outcomes:
+                self._add_outcome(outcome, action.priority, f"Outcome {outcome}", action.sheet, None)
         if self.outcomes:
             refs = sorted(self.outcomes, key=lambda ref: tuple(int(part) for part in ref.split(".")))
             self.plan.notes.append(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from openpyxl.styles.colors import COLOR_INDEX
@@ -166,7 +167,7 @@ def fill_rgb(fill, theme: Sequence[Rgb], palette: Sequence[str] = COLOR_INDEX) -
     """A cell's fill colour, resolving rgb, indexed (the workbook palette) and theme colours with tint."""
     if fill is None or getattr(fill, "fill_type", None) in (None, "none"):
         return None
-    colour = getattr(fill, "fgColor", None)
+    colour: Any = getattr(fill, "fgColor", None)
     kind = getattr(colour, "type", None)
     if kind == "rgb" and isinstance(colour.rgb, str):
         base = _hex_to_rgb(colour.rgb)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
@@ -154,7 +154,9 @@ def _collect_outcome(outcomes: list[list], row: Row, texts: list[str]) -> None:
 def _is_group_heading(row: Row, column: int, code: str | None, banners: set) -> bool:
     if (row.number, column) in banners:
         return True  # a heading merged across the glossary's columns
-    return bool(code) and (code.endswith(":") or len(code) > 20 or len(code.split()) >= 3)
+    if not code:
+        return False
+    return code.endswith(":") or len(code) > 20 or len(code.split()) >= 3
 
 
 def _priorities_listed(head: list[Row]) -> list[tuple[int, str, int]]:
@@ -213,9 +215,9 @@ class _PlanReader(PlanBuilder):
         elif table is not None or inferred is not None:
             if table is not None:
                 at, header, contents = table.index, head[table.index], None
-            elif inferred.header is not None:
+            elif inferred is not None and inferred.header is not None:
                 at, header, contents = inferred.header, head[inferred.header], inferred
-            else:  # refs from the first row: a table with no heading row
+            elif inferred is not None:  # refs from the first row: a table with no heading row
                 at, header, contents = inferred.first_ref, Row(head[inferred.first_ref].number - 1, [], ()), inferred
             priority = self._read_above_table(name, head[:at])
             body = chain(head[at + 1 if contents is None or contents.header is not None else at :], rows)
@@ -241,7 +243,7 @@ class _PlanReader(PlanBuilder):
             self._report(name, None, "no action table found: no known headings, and no column of refs beside text")
         elif len(self.sheet_order) == 1 and self.plan.title is None and head:
             self.plan.title = head[0].text(head[0].texts()[0][0])  # a cover sheet names the plan
-            self._report(name, "cover", f"the plan's title, '{quote(self.plan.title)}'")
+            self._report(name, "cover", f"the plan's title, '{quote(self.plan.title or '')}'")
         elif head:
             self._report(name, "notes", "text only, not part of the plan (nothing imported)")
         else:
@@ -286,11 +288,13 @@ class _PlanReader(PlanBuilder):
             )
 
     def _read_glossary(self, sheet: str, header: Row, rows: Iterable[Row], fields: dict, banners: set) -> None:
-        columns = {}
+        columns: dict[str, int] = {}
         for column, field_name in sorted(fields.items()):
             if field_name:
                 columns.setdefault(field_name, column)
-        self.plan.column_mappings[sheet] = {header.text(column): field_name for column, field_name in fields.items()}
+        self.plan.column_mappings[sheet] = {
+            cast(str, header.text(column)): field_name for column, field_name in fields.items()
+        }
         for row in rows:
             code, title, organisation, person = (
                 row.text(columns.get(name)) for name in ("code", "title", "organisation", "person")
@@ -416,17 +420,19 @@ class _PlanReader(PlanBuilder):
             if kind == "header" and row.values != header.values:
                 return row, table.next_table
             if kind == "glossary":
-                fields = find_header_row([row.texts()], self.synonyms.glossary, required={"code"}, minimum=2).fields
+                glossary = find_header_row([row.texts()], self.synonyms.glossary, required={"code"}, minimum=2)
+                assert glossary is not None  # the same test classed the row a glossary heading
+                fields = glossary.fields
                 self._read_glossary(sheet, row, body, fields, set())
                 return None, None
         return None, None
 
     def _named_fields(self, headings: dict[int, str]) -> set[str]:
         """The fields the table's headings (or the mapping) already name."""
-        named = set()
+        named: set[str | None] = set()
         for column, heading in headings.items():
             named.add(self.sheet_mapping.field_for(column, heading) or match_heading(heading, self.synonyms.fields))
-        return named - {None}
+        return {name for name in named if name is not None}
 
     def _unknown_columns(self, headings: dict[int, str]) -> set[int]:
         """Columns whose heading neither the mapping nor the synonyms name."""
@@ -439,7 +445,7 @@ class _PlanReader(PlanBuilder):
 
     def _headings(self, header: Row, below: Row | None, inferred=None) -> tuple[dict[int, str], bool]:
         """Headings by column, joining a second header row ("Progress" over "Mar 21" | "Jun 21") when there is one."""
-        headings = {column: header.text(column) for column, _ in header.texts()}
+        headings = {column: cast(str, header.text(column)) for column, _ in header.texts()}  # each has a value
         if inferred is not None:
             for column in inferred.columns:
                 headings.setdefault(column, f"Column {get_column_letter(column + 1)}")
@@ -470,7 +476,7 @@ class _PlanReader(PlanBuilder):
             return False
         if not all(isinstance(v, str) and len(v) <= 40 for _, v in texts):
             return False
-        named = [text for _, text in texts if period_in(text) or match_heading(text, table)]
+        named = [text for _, text in texts if isinstance(text, str) and (period_in(text) or match_heading(text, table))]
         return bool(named) and (len(texts) >= 2 or period_in(named[0]) is not None)
 
     def _columns(
