@@ -24,7 +24,7 @@ from tests.factories import (
     create_user,
 )
 from wsoa.extensions import db
-from wsoa.models import AuditEvent, ImportBatch, Kpi, KpiValue, ProgressUpdate
+from wsoa.models import AuditEvent, EvidenceFile, ImportBatch, Kpi, KpiValue, ProgressUpdate
 from wsoa.permissions import CAPABILITIES
 from wsoa.permissions import PUBLIC as PUBLIC_CAPABILITY
 from wsoa.services import accounts
@@ -60,6 +60,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "plans.actions": EVERYONE_SIGNED_IN,
     "plans.key_roles": EVERYONE_SIGNED_IN,
     "actions.show": EVERYONE_SIGNED_IN,
+    "updates.evidence_file": EVERYONE_SIGNED_IN,  # anyone who may read the action downloads its evidence
     "kpis.show": EVERYONE_SIGNED_IN,
     "reports.board_report": EVERYONE_SIGNED_IN,  # the page and its PDF, Word and Excel downloads
     "reports.stylesheet": EVERYONE_SIGNED_IN,
@@ -145,7 +146,17 @@ def sample_arguments(app, database) -> dict:
     batch = ImportBatch(plan_id=plan.id, file_name="plan.xlsx", file_hash="0" * 64)
     someone = create_user(level="viewer", email="someone@example.org", name="Some One")
     event = AuditEvent(event="user.created", entity_type="user", entity_id=someone.id, summary="Sample")
-    db.session.add_all([value, batch, event])
+    evidence = EvidenceFile(
+        update_id=update.id,
+        action_id=action.id,
+        file_name="minutes.txt",
+        content_type="text/plain",
+        size=7,
+        sha256="0" * 64,
+        stored_in="database",
+        content=b"Minutes",
+    )
+    db.session.add_all([value, batch, event, evidence])
     db.session.commit()
     with app.test_request_context():
         token = accounts.set_password_token(someone)
@@ -169,6 +180,7 @@ def sample_arguments(app, database) -> dict:
         "token": token,
         "digest": "0" * 64,
         "file_name": "plan.xlsx",
+        "file_id": evidence.id,
     }
 
 

@@ -15,6 +15,7 @@ from wsoa.domain.wording import tidy, tidy_lines
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Plan, Priority, ProgressUpdate, ReviewPeriod, Role, User
 from wsoa.services import audit
+from wsoa.services import evidence as evidence_service
 from wsoa.services.periods import current_period
 from wsoa.services.queries import people_by_code, with_latest_update
 
@@ -193,6 +194,47 @@ def record_progress_update(
         after=audit.snapshot(progress, UPDATE_FIELDS),
     )
     return progress
+
+
+@dataclass
+class SaveOutcome:
+    update: ProgressUpdate | None = None
+    message: str | None = None
+    conflict: StaleAction | None = None
+
+
+def save_from_form(context: UpdateContext, form, user: User) -> SaveOutcome:
+    """Save the update form with its evidence files, or put every reason it was refused on the form.
+
+    The files are checked before anything is written; a refused save writes nothing (the request ends without a
+    commit, and the caller commits a saved one).
+    """
+    uploads = [evidence_service.Upload(name, content) for name, content in form.uploads()]
+    file_problems = evidence_service.check_uploads(uploads)
+    for message in file_problems:
+        form.add_error("evidence_files", message)
+    if file_problems:
+        return SaveOutcome()
+    try:
+        update = record_progress_update(
+            context, form.draft(), user=user, expected_version=form.expected_version, seen_update_id=form.seen_update_id
+        )
+        files = evidence_service.attach(update, uploads, user) if uploads else []
+    except StaleAction as stale:
+        form.show_conflict(stale.current_version, stale.newer_updates[0].id if stale.newer_updates else None)
+        return SaveOutcome(conflict=stale)
+    except NoCurrentPeriod:
+        form.form_errors.append("No review period is open for this plan, so nothing was saved")
+        return SaveOutcome()
+    except UpdateProblems as refused:
+        for problem in refused.problems:
+            form.add_error(problem.field, problem.message)
+        return SaveOutcome()
+    attached = f" with {len(files)} evidence {'file' if len(files) == 1 else 'files'}" if files else ""
+    message = (
+        f"Progress on action {context.action.ref} saved for {context.period.label}{attached}: {rag_label(update.rag)}."
+    )
+    return SaveOutcome(update=update, message=message)
 
 
 # ----- My actions -----------------------------------------------------------------------------------------------

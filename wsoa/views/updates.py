@@ -1,14 +1,17 @@
-"""Leads recording progress and RAG for their actions."""
+"""Leads recording progress and RAG for their actions, with evidence files; sign-off; comments and challenges."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from wsoa.clock import today
-from wsoa.domain.rag import rag_label
+from wsoa.domain.evidence import describe_size
 from wsoa.extensions import db
 from wsoa.forms import select_choices
 from wsoa.forms.updates import ProgressUpdateForm, RoleChoiceForm
 from wsoa.permissions import can_update_action, has_capability, requires
+from wsoa.services import evidence as evidence_service
 from wsoa.services import updates as update_service
 
 bp = Blueprint("updates", __name__)
@@ -29,12 +32,8 @@ def my_actions():
     page = update_service.my_actions(
         current_user, today(), role_code=form.role.data if may_choose else None, may_choose=may_choose
     )
-    form.role.choices = select_choices(
-        [
-            ("", "Roles I hold" if current_user.roles else "Choose a role"),
-            *((r.code, r.code) for r in page.role_choices),
-        ]
-    )
+    first = ("", "Roles I hold" if current_user.roles else "Choose a role")
+    form.role.choices = select_choices([first, *((r.code, r.code) for r in page.role_choices)])
     return render_template("updates/my_actions.html", page=page, role_form=form if may_choose else None)
 
 
@@ -42,54 +41,51 @@ def my_actions():
 @requires("update_progress")
 def edit(action_id: int):
     """Record this period's progress on one action: appended to its history, never replacing it."""
-    context = update_service.update_context(action_id)
-    if context is None:
-        abort(404)
+    context = update_service.update_context(action_id) or abort(404)
     if not can_update_action(current_user, context.lead_role_ids):
         abort(403)
     if context.action.retired_at is not None:
         flash("This action has been retired, so progress can no longer be recorded against it.", "error")
         return redirect(url_for("actions.show", action_id=action_id))
-    form = ProgressUpdateForm()
-    conflict = None
+    form, outcome = ProgressUpdateForm(), update_service.SaveOutcome()
     if request.method == "GET":
-        form.version.data = str(context.action.version)
-        form.seen_update.data = str(context.latest.id) if context.latest else ""
+        form.prefill(context.action.version, context.latest.id if context.latest else None)
     elif form.validate_with(context.current_due):
-        try:
-            update = update_service.record_progress_update(
-                context,
-                form.draft(),
-                user=current_user,
-                expected_version=form.expected_version,
-                seen_update_id=form.seen_update_id,
-            )
-        # A refused save has written nothing, and the request ends without a commit.
-        except update_service.StaleAction as stale:
-            conflict = stale
-            _show_conflict(form, stale)
-        except update_service.NoCurrentPeriod:
-            form.form_errors.append("No review period is open for this plan, so nothing was saved")
-        except update_service.UpdateProblems as refused:
-            for problem in refused.problems:
-                form.add_error(problem.field, problem.message)
-        else:
+        outcome = update_service.save_from_form(context, form, current_user)
+        if outcome.update is not None:
             db.session.commit()
-            flash(
-                f"Progress on action {context.action.ref} saved for {context.period.label}: {rag_label(update.rag)}.",
-                "success",
-            )
+            flash(outcome.message, "success")
             return redirect(url_for("actions.show", action_id=action_id))
-    return render_template("updates/edit.html", form=form, context=context, conflict=conflict)
+    return render_template("updates/edit.html", form=form, context=context, conflict=outcome.conflict)
 
 
-def _show_conflict(form: ProgressUpdateForm, stale: update_service.StaleAction) -> None:
-    """Keep what they typed; move the form on to the version they have now seen, so saving again is deliberate."""
-    form.version.data = str(stale.current_version)
-    if stale.newer_updates:
-        form.seen_update.data = str(stale.newer_updates[0].id)
-    form.add_error(
-        "narrative",
-        "Your update was not saved because someone else changed this action while you were editing. "
-        "Read their update below, change yours if you need to, then save again",
+@bp.app_template_global("evidence_limit")
+def evidence_limit() -> str:
+    return describe_size(evidence_service.max_bytes())
+
+
+@bp.route("/actions/<int:action_id>/evidence/<int:file_id>")
+@requires("view")
+def evidence_file(action_id: int, file_id: int):
+    """Download one evidence file: always as an attachment, under its safe name, with the type its content showed."""
+    row = evidence_service.find(action_id, file_id) or abort(404)
+    try:
+        content = evidence_service.load_content(row)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        io.BytesIO(content), mimetype=row.content_type, as_attachment=True, download_name=row.file_name
     )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_template_global("action_evidence")
+def action_evidence(action_id: int) -> dict[int, list]:
+    """For the action page: its evidence files by update id (one query; the bytes are not loaded)."""
+    return evidence_service.evidence_by_update(action_id)
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    return describe_size(size)
