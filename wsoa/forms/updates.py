@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from wsoa.domain.rag import Rag
 from wsoa.domain.updates import CONFIDENCE_LEVELS, CurrentDue, UpdateDraft, check_update
@@ -154,12 +154,17 @@ class RoleChoiceForm(FlaskForm):
     submit = SubmitField("Show actions", widget=GovSubmitInput())
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class CommentForm(FlaskForm):
     body = TextAreaField(
         "Comment",
         widget=GovTextArea(),
+        filters=[_strip],
         validators=[
-            InputRequired(message="Enter a comment"),
+            DataRequired(message="Enter a comment"),
             Length(max=10000, message="A comment must be 10,000 characters or fewer"),
         ],
     )
@@ -173,8 +178,9 @@ class AnswerForm(FlaskForm):
     body = TextAreaField(
         "Answer",
         widget=GovTextArea(),
+        filters=[_strip],
         validators=[
-            InputRequired(message="Enter an answer"),
+            DataRequired(message="Enter an answer"),
             Length(max=10000, message="An answer must be 10,000 characters or fewer"),
         ],
     )
@@ -185,7 +191,9 @@ class ReviewForm(FlaskForm):
     decision = RadioField(
         "Sign off this update?",
         widget=GovRadioInput(),
-        choices=[("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")],
+        choices=select_choices(
+            [("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")]
+        ),
         validators=[InputRequired(message="Select sign off or return")],
         invalid_choice_message="Select sign off or return",
     )

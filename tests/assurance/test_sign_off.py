@@ -1,0 +1,63 @@
+"""Sign-off of updates: who may sign off or return one, and what the lead then sees."""
+
+from sqlalchemy import select
+
+from tests.assurance.test_challenge import post_form
+from tests.conftest import normalise_spaces, page_of
+from tests.factories import create_update
+from wsoa.extensions import db
+from wsoa.models import UpdateReview
+
+
+def lead_update(plan, author):
+    update = create_update(
+        action=plan["action"], period=plan["period"], rag="blue", narrative="Done", author_id=author.id
+    )
+    db.session.commit()
+    return update
+
+
+def test_the_priority_lead_returns_an_update_with_a_reason_and_the_lead_sees_it(client, other_client, login_as, plan):
+    lead = login_as("lead", roles=["DoP"])
+    update = lead_update(plan, lead)
+    login_as("lead", roles=["SRO"], name="Senior Officer", browser=other_client)
+    refused = post_form(other_client, f"/updates/{update.id}/sign-off", decision="returned", reason="  ")
+    assert [normalise_spaces(a) for a in page_of(refused).select(".govuk-error-summary a")] == [
+        "Say why the update is being returned"
+    ]
+    response = post_form(
+        other_client, f"/updates/{update.id}/sign-off", decision="returned", reason="Attach the audit report"
+    )
+    assert response.status_code == 302
+    row = page_of(client.get("/my-actions")).select_one("tr[data-action-ref='1.1.1']")
+    assert normalise_spaces(row.select_one(".app-returned")) == "Returned by Senior Officer: Attach the audit report"
+    history = page_of(client.get(f"/actions/{plan['action'].id}")).select_one(f"#update-{update.id}")
+    assert "Returned" in normalise_spaces(history.select_one(".app-sign-off"))  # the returned update stays
+
+
+def test_nobody_signs_off_their_own_update_and_a_viewer_never_does(client, other_client, login_as, plan):
+    editor = login_as("editor")
+    update = lead_update(plan, editor)
+    response = post_form(client, f"/updates/{update.id}/sign-off", decision="signed_off")
+    assert response.status_code == 403
+    assert "You recorded this update, so someone else must sign it off" in normalise_spaces(page_of(response, 403))
+    login_as("viewer", browser=other_client)
+    assert other_client.get(f"/updates/{update.id}/sign-off").status_code == 403
+    assert db.session.scalar(select(UpdateReview.id)) is None
+
+
+def test_a_lead_of_another_priority_cannot_sign_off_but_an_editor_can(client, other_client, login_as, plan):
+    author = login_as("lead", roles=["DoP"])
+    update = lead_update(plan, author)
+    login_as("lead", roles=["NOPE"], browser=client)
+    assert post_form(client, f"/updates/{update.id}/sign-off", decision="signed_off").status_code == 403
+    login_as("editor", browser=other_client)
+    assert post_form(other_client, f"/updates/{update.id}/sign-off", decision="signed_off").status_code == 302
+    assert db.session.scalars(select(UpdateReview.decision)).all() == ["signed_off"]
+
+
+def test_an_editor_switches_sign_off_on_for_a_plan(client, login_as, plan):
+    login_as("editor")
+    assert post_form(client, f"/plans/{plan['plan'].id}/sign-off", required="y").status_code == 302
+    db.session.refresh(plan["plan"])
+    assert plan["plan"].signoff_required is True
