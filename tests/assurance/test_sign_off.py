@@ -5,6 +5,7 @@ from sqlalchemy import select
 from tests.assurance.test_challenge import post_form
 from tests.conftest import normalise_spaces, page_of
 from tests.factories import create_update
+from tests.mail_server import smtp_server
 from wsoa.extensions import db
 from wsoa.models import UpdateReview
 
@@ -61,3 +62,23 @@ def test_an_editor_switches_sign_off_on_for_a_plan(client, login_as, plan):
     assert post_form(client, f"/plans/{plan['plan'].id}/sign-off", required="y").status_code == 302
     db.session.refresh(plan["plan"])
     assert plan["plan"].signoff_required is True
+
+
+def test_a_returned_update_is_emailed_to_its_lead_by_the_next_send_reminders_run(
+    app, client, other_client, login_as, plan, monkeypatch
+):
+    lead = login_as("lead", roles=["DoP"], email="lead@example.org")
+    update = lead_update(plan, lead)
+    login_as("lead", roles=["SRO"], name="Senior Officer", browser=other_client)
+    post_form(other_client, f"/updates/{update.id}/sign-off", decision="returned", reason="Attach the audit report")
+    with smtp_server() as (mail, port):
+        for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}.items():
+            monkeypatch.setitem(app.config, key, value)
+        first = app.test_cli_runner().invoke(args=["send-reminders"])
+        assert first.exit_code == 0, first.output
+        [email] = mail.to("lead@example.org")
+        assert email.subject == "Your update on action 1.1.1 was returned: please update it again"
+        assert "Why: Attach the audit report" in email.part("plain")
+        assert f"/actions/{plan['action'].id}/update" in email.part("plain")
+        app.test_cli_runner().invoke(args=["send-reminders"])
+        assert len(mail.to("lead@example.org")) == 1  # never twice

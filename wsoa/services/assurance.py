@@ -2,13 +2,17 @@
 
 from dataclasses import dataclass, field
 
+from flask import current_app
+from markupsafe import escape
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from wsoa.domain.assurance import RETURNED, SIGNED_OFF, Reviewer, Thread, refusal_reason, sign_off_state, threads
+from wsoa.domain.reminders import Kind
 from wsoa.domain.wording import tidy
 from wsoa.extensions import db
-from wsoa.models import Action, ActionComment, Plan, Priority, ProgressUpdate, UpdateReview, User
+from wsoa.formatting import first_line
+from wsoa.models import Action, ActionComment, Notice, Plan, Priority, ProgressUpdate, UpdateReview, User
 from wsoa.services import audit
 
 
@@ -174,6 +178,8 @@ def record_review(context: ReviewContext, user: User, decision: str, reason: str
     )
     db.session.add(review)
     db.session.flush()
+    if decision == RETURNED:
+        queue_returned_notice(context, review)
     words = "signed off" if decision == SIGNED_OFF else "returned to the lead"
     audit.record(
         event=f"progress_update.{decision}",
@@ -205,3 +211,43 @@ def set_sign_off(plan: Plan, required: bool, user: User) -> None:
             user_id=user.id,
             changes=changes,
         )
+
+
+def queue_returned_notice(context: ReviewContext, review: UpdateReview) -> Notice | None:
+    """Tell the update's author by email: written to the outbox with the decision (one transaction), and sent by
+    the next `wsoa send-reminders` run like every notice, so a failed send is retried and none goes twice."""
+    author = context.update.author
+    period_id = context.update.review_period_id
+    if author is None or not author.active or not author.email or period_id is None:
+        return None
+    action = context.action
+    link = (current_app.config.get("SERVICE_URL") or "").rstrip("/") + f"/actions/{action.id}/update"
+    subject = f"Your update on action {action.ref} was returned: please update it again"
+    text = (
+        f"{review.reviewer_name or 'An officer'} returned your update on action {action.ref} "
+        f"({first_line(action.title, 200)}) in {context.plan.title}.\n\nWhy: {review.reason}\n\n"
+        f"Your update stays in the action's history. Record a new update here: {link}\n"
+    )
+    html = (
+        f"<p>{escape(review.reviewer_name or 'An officer')} returned your update on action {escape(action.ref)} "
+        f"({escape(first_line(action.title, 200))}) in {escape(context.plan.title)}.</p>"
+        f"<p>Why: {escape(review.reason or '')}</p>"
+        f'<p>Your update stays in the action\'s history. <a href="{escape(link)}">Record a new update</a>.</p>'
+    )
+    notice = Notice(
+        recipient_id=author.id,
+        plan_id=context.plan.id,
+        review_period_id=period_id,
+        occasion=f"returned-{review.id}",
+        kind=str(Kind.RETURNED),
+        email=author.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        contents={"actions": [action.id], "update_id": context.update.id, "review_id": review.id},
+        status="pending",
+        attempts=0,
+        requested_by_id=review.reviewer_id,
+    )
+    db.session.add(notice)
+    return notice
