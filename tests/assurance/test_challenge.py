@@ -86,3 +86,15 @@ def test_open_challenges_are_on_the_leads_my_actions(client, other_client, login
     page = page_of(other_client.get("/my-actions"))
     row = page.select_one("tr[data-action-ref='1.1.1']")
     assert normalise_spaces(row.select_one(".app-open-challenges")) == "1 open board challenge on action 1.1.1"
+
+
+def test_a_plan_with_a_comment_is_not_deleted_as_a_wrong_import(client, login_as, plan):
+    from wsoa.models import ImportBatch
+    from wsoa.services.plan_archive import removal
+
+    db.session.add(ImportBatch(plan_id=plan["plan"].id, file_name="plan.xlsx", file_hash="0" * 64))
+    db.session.commit()
+    assert removal(plan["plan"]).refusal is None  # a wrong import: nothing recorded since
+    login_as("viewer")
+    post_form(client, f"/actions/{plan['action'].id}/comments/new", body="A question")
+    assert "1 change to the plan" in removal(plan["plan"]).refusal
