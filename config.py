@@ -15,7 +15,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wsoa.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: a council workbook is well under this
+    # Evidence files on updates (README: Evidence): each at most this size; kept in the database unless EVIDENCE_DIR.
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or None
+    # uploads: a council workbook is well under this; an evidence file at its limit fits, with the form around it
+    MAX_CONTENT_LENGTH = max(20 * 1024 * 1024, EVIDENCE_MAX_BYTES) + 1024 * 1024
     MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # from sign-in, however active
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)  # signed out after this long without a request

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import create_action, create_period, create_plan, create_priority, create_user
 from wsoa.extensions import db
-from wsoa.models import Action, Kpi, Notice, Outcome, Plan, Priority, ProgressUpdate, User
+from wsoa.models import Action, EvidenceFile, Kpi, Notice, Outcome, Plan, Priority, ProgressUpdate, UpdateReview, User
 from wsoa.models.types import utcnow
 
 # Every CHECK constraint the models declare, with a row that breaks it. A new check needs a case here.
@@ -24,6 +24,8 @@ CHECK_CASES = {
     "ck_progress_update_source_allowed": (ProgressUpdate, {"source": "email"}),
     "ck_app_user_level_allowed": (User, {"level": "superuser"}),
     "ck_notice_status_allowed": (Notice, {"status": "lost"}),
+    "ck_evidence_file_stored_in_allowed": (EvidenceFile, {"stored_in": "cloud"}),
+    "ck_update_review_decision_allowed": (UpdateReview, {"decision": "maybe"}),
 }
 
 
@@ -71,6 +73,25 @@ def good_row(model, plan, priority, action) -> dict:
             "contents": {},
             "status": "pending",
             "attempts": 0,
+            "created_at": utcnow(),
+        }
+    if model in (EvidenceFile, UpdateReview):
+        update = db.session.execute(
+            insert(ProgressUpdate.__table__)
+            .values(action_id=action.id, source="app", created_at=utcnow())
+            .returning(ProgressUpdate.__table__.c.id)
+        ).scalar_one()
+        if model is UpdateReview:
+            return {"update_id": update, "decision": "signed_off", "created_at": utcnow()}
+        return {
+            "update_id": update,
+            "action_id": action.id,
+            "file_name": "minutes.pdf",
+            "content_type": "application/pdf",
+            "size": 5,
+            "sha256": "0" * 64,
+            "stored_in": "database",
+            "content": b"%PDF-",
             "created_at": utcnow(),
         }
     raise AssertionError(f"no good row for {model.__name__}")

@@ -24,7 +24,7 @@ from tests.factories import (
     create_user,
 )
 from wsoa.extensions import db
-from wsoa.models import AuditEvent, ImportBatch, Kpi, KpiValue, ProgressUpdate
+from wsoa.models import ActionComment, AuditEvent, EvidenceFile, ImportBatch, Kpi, KpiValue, ProgressUpdate
 from wsoa.permissions import CAPABILITIES
 from wsoa.permissions import PUBLIC as PUBLIC_CAPABILITY
 from wsoa.services import accounts
@@ -60,6 +60,9 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "plans.actions": EVERYONE_SIGNED_IN,
     "plans.key_roles": EVERYONE_SIGNED_IN,
     "actions.show": EVERYONE_SIGNED_IN,
+    "updates.evidence_file": EVERYONE_SIGNED_IN,  # anyone who may read the action downloads its evidence
+    "updates.new_comment": EVERYONE_SIGNED_IN,  # viewers (board members) comment and raise board challenges
+    "updates.edit_comment": EVERYONE_SIGNED_IN,  # their own comments only: a new version
     "kpis.show": EVERYONE_SIGNED_IN,
     "reports.board_report": EVERYONE_SIGNED_IN,  # the page and its PDF, Word and Excel downloads
     "reports.stylesheet": EVERYONE_SIGNED_IN,
@@ -68,6 +71,10 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     # any action or KPI.
     "updates.my_actions": LEADS_EDITORS_AND_ADMINS,
     "updates.edit": LEADS_EDITORS_AND_ADMINS,
+    "updates.answer_challenge": LEADS_EDITORS_AND_ADMINS,  # a lead: challenges on actions their roles lead
+    # The priority's lead (or accountable) role holders, editors and admins sign off updates, never their own; a
+    # viewer comments but cannot sign off.
+    "updates.review_update": LEADS_EDITORS_AND_ADMINS,
     "kpis.new_value": LEADS_EDITORS_AND_ADMINS,
     "kpis.upload": LEADS_EDITORS_AND_ADMINS,
     # Editors edit any action and define KPIs.
@@ -78,6 +85,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "notices.chase_list": EDITORS_AND_ADMINS,
     "notices.send_reminder": EDITORS_AND_ADMINS,
     "notices.settings": EDITORS_AND_ADMINS,
+    "updates.sign_off_setting": EDITORS_AND_ADMINS,  # per plan: do updates need sign-off before the board?
     # Admins only: plan structure (plans, priorities, outcomes, adding, moving and retiring actions, key roles) ...
     "admin.new_plan": ADMIN_ONLY,
     "admin.edit_plan": ADMIN_ONLY,
@@ -145,7 +153,20 @@ def sample_arguments(app, database) -> dict:
     batch = ImportBatch(plan_id=plan.id, file_name="plan.xlsx", file_hash="0" * 64)
     someone = create_user(level="viewer", email="someone@example.org", name="Some One")
     event = AuditEvent(event="user.created", entity_type="user", entity_id=someone.id, summary="Sample")
-    db.session.add_all([value, batch, event])
+    evidence = EvidenceFile(
+        update_id=update.id,
+        action_id=action.id,
+        file_name="minutes.txt",
+        content_type="text/plain",
+        size=7,
+        sha256="0" * 64,
+        stored_in="database",
+        content=b"Minutes",
+    )
+    db.session.add_all([value, batch, event, evidence])
+    db.session.flush()
+    challenge = ActionComment(action_id=action.id, body="Why still amber?", is_challenge=True, author_id=someone.id)
+    db.session.add(challenge)
     db.session.commit()
     with app.test_request_context():
         token = accounts.set_password_token(someone)
@@ -169,6 +190,8 @@ def sample_arguments(app, database) -> dict:
         "token": token,
         "digest": "0" * 64,
         "file_name": "plan.xlsx",
+        "file_id": evidence.id,
+        "comment_id": challenge.id,  # someone else's: 404 to all others (its own test)
     }
 
 

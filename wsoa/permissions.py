@@ -29,6 +29,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "change_own_password": frozenset({"admin", "editor", "lead", "viewer"}),
     "chase_updates": frozenset({"admin", "editor"}),  # the chase list, "Send a reminder now", reminder settings
     "choose_own_notices": frozenset({"admin", "editor", "lead", "viewer"}),
+    "comment": frozenset({"admin", "editor", "lead", "viewer"}),  # comments and board challenges on actions
+    # A lead only on their priorities' updates, and nobody on their own: see the sign-off rules in domain/assurance.
+    "sign_off_updates": frozenset({"admin", "editor", "lead"}),
+    "manage_sign_off": frozenset({"admin", "editor"}),  # switch a plan's sign-off on or off
 }
 PUBLIC = "public"
 

@@ -24,8 +24,9 @@ from wsoa.services.imports import ImportRefused, file_hash, import_parsed_plan
 
 WRITTEN_BY_AN_IMPORT = (Plan, Priority, Action, Role, ReviewPeriod, ImportBatch, AuditEvent)
 
-# openpyxl refuses control characters in cells (Excel cannot hold them either); surrogates are not text.
-readable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
+# openpyxl refuses control characters in cells (Excel cannot hold them either); surrogates are not text; XML 1.0,
+# and so a workbook, cannot hold the noncharacters U+FFFE and U+FFFF.
+readable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff")
 hostile = st.sampled_from(
     [
         "=cmd|' /C calc'!A0",

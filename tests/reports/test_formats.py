@@ -226,6 +226,7 @@ def test_excel_has_a_sheet_per_section_frozen_headings_filters_and_rag_fills_wit
         "Checks",
         "Key roles",
         "Action list",
+        "Evidence files",
     ]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A3", sheet.title

@@ -282,8 +282,8 @@ def test_the_pdf_has_the_html_papers_sections_in_the_same_order(built):
         pdf_sections = [item.title for item in plan.children]
     assert pdf_sections == html_sections
     assert pdf_sections[0] == "Summary"
-    assert pdf_sections[-1] == "Appendix B: full action list"
-    assert len(pdf_sections) == 2 + len(report.priorities) + 5, "summary, priorities, exceptions ... appendix B"
+    assert pdf_sections[-1] == "Appendix C: evidence files"
+    assert len(pdf_sections) == 2 + len(report.priorities) + 6, "summary, priorities, exceptions ... appendix C"
 
 
 def test_text_extraction_finds_every_priority_title_action_ref_and_rag_word(built):

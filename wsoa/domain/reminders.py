@@ -23,6 +23,7 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     CHASER = "chaser"  # "Send a reminder now" on the chase list
+    RETURNED = "returned"  # an update returned to its lead with a reason (sign-off): queued at once, sent next run
 
 
 class Reason(StrEnum):

@@ -71,6 +71,13 @@ class UpdateRecord:
     revised_due_reason: str | None = None
     author: str | None = None
     demo: bool = False  # illustrative data loaded with the demo plan
+    needs_sign_off: bool = False  # recorded in the app (imported and demo history needs none)
+    decisions: tuple[tuple[datetime, str], ...] = ()  # sign-off decisions on it, oldest first: (when, decision)
+
+    def sign_off_as_at(self, cutoff: datetime | None) -> str:
+        """ "signed_off", "returned" or "waiting": its latest decision made by the cutoff (None: by now)."""
+        made = [decision for at, decision in self.decisions if cutoff is None or at <= cutoff]
+        return made[-1] if made else "waiting"
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,9 @@ class ActionAtPeriod:
     previous_rag: str | None
     change: Change
     slip: Slip | None  # the completion date moved in this period
+    # With sign-off on: the newer update not counted because it was not signed off by the settled day, and its state.
+    awaiting_sign_off: UpdateRecord | None = None
+    awaiting_state: str | None = None
 
     @property
     def rag(self) -> str | None:
@@ -182,6 +192,10 @@ class PlanSnapshot:
     def completed_this_period(self) -> list[ActionAtPeriod]:
         return [a for a in self.actions if a.change == Change.NEWLY_COMPLETE]
 
+    @property
+    def awaiting_sign_off(self) -> list[ActionAtPeriod]:
+        return [a for a in self.actions if a.awaiting_sign_off is not None]
+
 
 _RANKS: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
 
@@ -214,13 +228,21 @@ def _counted(update: UpdateRecord, period: PeriodRecord, positions: dict[int, in
     return period.end is not None and update.created_at <= _end_of_day(period.end)
 
 
-def _latest_by_action(updates: Iterable[UpdateRecord], period: PeriodRecord | None, positions) -> dict[int, list]:
+def _latest_by_action(
+    updates: Iterable[UpdateRecord], period: PeriodRecord | None, positions, *, sign_off: bool = False
+) -> dict[int, list]:
+    """Each action's updates counted for the period, oldest first; with `sign_off`, only those signed off by the day
+    the period's paper was settled (so a later sign-off leaves a settled paper as it was)."""
     by_action: dict[int, list[UpdateRecord]] = {}
     if period is None:
         return by_action
+    cutoff = _end_of_day(period.settled_on) if period.settled_on else None
     for update in sorted(updates, key=lambda u: u.id):
-        if _counted(update, period, positions):
-            by_action.setdefault(update.action_id, []).append(update)
+        if not _counted(update, period, positions):
+            continue
+        if sign_off and update.needs_sign_off and update.sign_off_as_at(cutoff) != "signed_off":
+            continue
+        by_action.setdefault(update.action_id, []).append(update)
     return by_action
 
 
@@ -244,8 +266,12 @@ def take_snapshot(
     periods: Sequence[PeriodRecord],
     period_id: int,
     compare_with_id: int | None = None,
+    sign_off_required: bool = False,
 ) -> PlanSnapshot:
-    """The plan as it stood at the end of `period_id`, compared with `compare_with_id` (default: the period before)."""
+    """The plan as it stood at the end of `period_id`, compared with `compare_with_id` (default: the period before).
+
+    With `sign_off_required`, an update recorded in the app counts only once signed off (by the settled day); the
+    newer updates left out are kept on each row as awaiting sign-off."""
     ordered = sorted(periods, key=lambda p: (p.position, p.id))
     positions = {p.id: p.position for p in ordered}
     period = next(p for p in ordered if p.id == period_id)
@@ -255,11 +281,13 @@ def take_snapshot(
     else:
         earlier = [p for p in ordered if p.position < period.position]
         previous = earlier[-1] if earlier else None
-    now = _latest_by_action(updates, period, positions)
-    before = _latest_by_action(updates, previous, positions)
+    now = _latest_by_action(updates, period, positions, sign_off=sign_off_required)
+    before = _latest_by_action(updates, previous, positions, sign_off=sign_off_required)
+    every = _latest_by_action(updates, period, positions) if sign_off_required else now
+    cutoff = _end_of_day(period.settled_on) if period.settled_on else None
     as_at = period.end
     snapshot = PlanSnapshot(period=period, previous=previous, as_at=as_at)
-    live = [a for a in actions if _in_plan_at(a, period, counted=a.id in now)]
+    live = [a for a in actions if _in_plan_at(a, period, counted=a.id in every)]
     for action in sorted(live, key=lambda a: (a.position, a.id)):
         history = now.get(action.id, [])
         history_before = before.get(action.id, [])
@@ -267,7 +295,10 @@ def take_snapshot(
         previous_latest = history_before[-1] if history_before else None
         effective_due = _effective_due(action, history)
         state = ActionState(latest.rag if latest else None, action.due_end, effective_due)
+        newest = every.get(action.id, [None])[-1]
+        awaiting = newest if newest is not None and newest is not latest else None
         in_period = [u for u in history if u.period_id == period.id]
+        recorded_in_period = any(u.period_id == period.id for u in every.get(action.id, []))
         slip = None
         old_due = _effective_due(action, history_before)
         moved = [u for u in in_period if u.revised_due_end and u.revised_due_end != old_due]
@@ -277,12 +308,14 @@ def take_snapshot(
             ActionAtPeriod(
                 action=action,
                 latest=latest,
-                updated_this_period=bool(in_period),
+                updated_this_period=recorded_in_period,
                 effective_due=effective_due,
                 overdue=as_at is not None and is_overdue(state, as_at),
                 previous_rag=previous_latest.rag if previous_latest else None,
                 change=compare(previous_latest.rag if previous_latest else None, latest.rag if latest else None),
                 slip=slip,
+                awaiting_sign_off=awaiting,
+                awaiting_state=awaiting.sign_off_as_at(cutoff) if awaiting else None,
             )
         )
     return snapshot

@@ -1,9 +1,18 @@
 """The progress update form a lead fills in each review period."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from flask_wtf.file import MultipleFileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from wsoa.domain.rag import Rag
 from wsoa.domain.updates import CONFIDENCE_LEVELS, CurrentDue, UpdateDraft, check_update
@@ -67,9 +76,22 @@ class ProgressUpdateForm(FlaskForm):
         widget=GovTextArea(),
         description="Links or document references, one per line. Needed when the action is complete (Blue).",
     )
+    evidence_files = MultipleFileField(
+        "Evidence files",
+        widget=GovFileInput(multiple=True),
+        description="PDF, Word, Excel, PowerPoint, images or text. Kept with this update; a correction is a new file.",
+    )
     version = HiddenField()
     seen_update = HiddenField()
     submit = SubmitField("Save update", widget=GovSubmitInput())
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        """The chosen files as (name, bytes); a file input left empty sends one nameless part, which is skipped."""
+        return [(f.filename, f.read()) for f in (self.evidence_files.data or []) if f and f.filename]
+
+    def prefill(self, version: int, latest_id: int | None) -> None:
+        self.version.data = str(version)
+        self.seen_update.data = str(latest_id) if latest_id else ""
 
     def draft(self) -> UpdateDraft:
         def rating(value):
@@ -111,6 +133,17 @@ class ProgressUpdateForm(FlaskForm):
         field = getattr(self, field_name)
         field.errors = [*field.errors, message]
 
+    def show_conflict(self, current_version: int, newest_seen_id: int | None) -> None:
+        """Keep what they typed; move the form on to the version now seen, so saving again is deliberate."""
+        self.version.data = str(current_version)
+        if newest_seen_id is not None:
+            self.seen_update.data = str(newest_seen_id)
+        self.add_error(
+            "narrative",
+            "Your update was not saved because someone else changed this action while you were editing. "
+            "Read their update below, change yours if you need to, then save again",
+        )
+
 
 # Select for editors and admins choosing whose actions to see on My actions.
 class RoleChoiceForm(FlaskForm):
@@ -119,3 +152,63 @@ class RoleChoiceForm(FlaskForm):
 
     role = SelectField("Show actions led by", widget=GovSelect(), validators=[Optional()], validate_choice=False)
     submit = SubmitField("Show actions", widget=GovSubmitInput())
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Comment",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a comment"),
+            Length(max=10000, message="A comment must be 10,000 characters or fewer"),
+        ],
+    )
+    is_challenge = BooleanField(
+        "This is a board challenge: the lead or an officer must answer it", widget=GovCheckboxInput()
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class AnswerForm(FlaskForm):
+    body = TextAreaField(
+        "Answer",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter an answer"),
+            Length(max=10000, message="An answer must be 10,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Answer challenge", widget=GovSubmitInput())
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        "Sign off this update?",
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")]
+        ),
+        validators=[InputRequired(message="Select sign off or return")],
+        invalid_choice_message="Select sign off or return",
+    )
+    reason = TextAreaField(
+        "Why is it being returned?",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="The reason must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_reason(self, field):
+        if self.decision.data == "returned" and not (field.data or "").strip():
+            raise ValidationError("Say why the update is being returned")
+
+
+class SignOffSettingForm(FlaskForm):
+    required = BooleanField("Updates need sign-off before they count in the board paper", widget=GovCheckboxInput())
+    submit = SubmitField("Save sign-off setting", widget=GovSubmitInput())

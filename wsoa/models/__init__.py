@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import Update, case, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from wsoa.models.assurance import ActionComment, EvidenceFile, UpdateReview
 from wsoa.models.audit import AuditEvent, ImportBatch
 from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
@@ -13,12 +14,14 @@ from wsoa.models.reminders import Notice, NoticePreference, ReminderSettings
 from wsoa.models.roles import Role, RoleHolder
 from wsoa.models.users import SignInFailure, User, UserSession, user_role
 
-APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue)
+APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue, EvidenceFile, UpdateReview, ActionComment)
 
 __all__ = [
     "Action",
+    "ActionComment",
     "ActionLead",
     "AuditEvent",
+    "EvidenceFile",
     "ImportBatch",
     "Kpi",
     "KpiBenchmark",
@@ -36,6 +39,7 @@ __all__ = [
     "Role",
     "RoleHolder",
     "SignInFailure",
+    "UpdateReview",
     "User",
     "UserSession",
     "user_role",

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
@@ -49,6 +49,8 @@ class Plan(db.Model):
     # The column mapping its last import confirmed ({"columns": [{sheet, heading or column, field}]}), used again by
     # the next import of the same workbook so the officer need not choose again.
     import_mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Updates count in the board paper only once the priority's lead or an officer has signed them off.
+    signoff_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     priorities: Mapped[list["Priority"]] = relationship(
         back_populates="plan", order_by="Priority.position", lazy="raise", cascade="all, delete-orphan"

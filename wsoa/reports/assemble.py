@@ -6,12 +6,13 @@ Pure: no Flask, no database. The service loads the records (wsoa.services.report
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from wsoa.domain.honesty import FLAG_TITLES, ActionFacts, Flag, honesty_flags
 from wsoa.domain.kpi_status import STATUS_LABELS, KpiReading, KpiStatus, kpi_status
 from wsoa.domain.leads import describe_lead
-from wsoa.domain.rag import Rag, rag_distribution
+from wsoa.domain.rag import Rag, rag_distribution, rag_label
 from wsoa.domain.snapshot import ActionAtPeriod, PeriodRecord, PlanSnapshot
 from wsoa.domain.wording import UK, uk_day
 from wsoa.reports.model import (
@@ -25,10 +26,13 @@ from wsoa.reports.model import (
     ActionLine,
     Appendix,
     BoardReport,
+    ChallengeRecord,
     CheckLine,
     Checks,
     Cover,
     DueNext,
+    EvidenceLine,
+    EvidenceRecord,
     Exceptions,
     HolderRecord,
     KpiLine,
@@ -46,6 +50,16 @@ from wsoa.reports.model import (
     Summary,
     SummaryRow,
 )
+
+NOT_SIGNED_OFF_TITLE = "Update not signed off"
+OPEN_CHALLENGE_TITLE = "Open board challenge"
+STATE_WORDS = {"waiting": "waiting for sign-off", "returned": "returned to the lead", "signed_off": "signed off"}
+
+
+def first_words(text: str, limit: int = 160) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
 
 # The model's names are re-exported: code that builds or reads a report imports them from here or from model.
 __all__ = [
@@ -245,6 +259,75 @@ def _checks(rows: Sequence[ActionAtPeriod], lines: dict[int, ActionLine], kpis: 
     return Checks(lines=tuple(ordered), counts=counts, stale_kpis=stale)
 
 
+def _assurance_checks(
+    checks: Checks,
+    rows: Sequence[ActionAtPeriod],
+    lines: dict[int, ActionLine],
+    challenges: Sequence[ChallengeRecord],
+    *,
+    sign_off: bool,
+    period_id: int,
+    cutoff: datetime | None,
+) -> Checks:
+    """Add the updates not signed off (sign-off on) and the board challenges open on the settled day."""
+    waiting = [
+        CheckLine(
+            "not_signed_off",
+            NOT_SIGNED_OFF_TITLE,
+            lines[row.action.id].ref,
+            lines[row.action.id].title,
+            lines[row.action.id].lead,
+            f"{rag_label(row.awaiting_sign_off.rag)} update {STATE_WORDS[row.awaiting_state]}: "
+            + (f"the board sees {rag_label(row.rag)}" if row.latest else "not counted"),
+        )
+        for row in rows
+        if sign_off and row.awaiting_sign_off is not None
+    ]
+    open_lines = [
+        CheckLine(
+            "open_challenge",
+            OPEN_CHALLENGE_TITLE,
+            lines[c.action_id].ref,
+            lines[c.action_id].title,
+            lines[c.action_id].lead,
+            f"Raised {uk_day(c.raised_at.date())}{f' by {c.raised_by}' if c.raised_by else ''}: {first_words(c.text)}",
+        )
+        for c in challenges
+        if c.action_id in lines
+        and (cutoff is None or c.raised_at <= cutoff)
+        and (c.answered_at is None or (cutoff is not None and c.answered_at > cutoff))
+    ]
+    counts = checks.counts + ((OPEN_CHALLENGE_TITLE, len(open_lines)),)
+    signed_off = None
+    if sign_off:
+        counts += ((NOT_SIGNED_OFF_TITLE, len(waiting)),)
+        this_period = [
+            row
+            for row in rows
+            if (row.latest and row.latest.period_id == period_id and row.latest.needs_sign_off)
+            or (row.awaiting_sign_off and row.awaiting_sign_off.period_id == period_id)
+        ]
+        done = sum(1 for row in this_period if row.awaiting_sign_off is None)
+        signed_off = (done, len(this_period))
+    return replace(
+        checks, lines=checks.lines + tuple(waiting) + tuple(open_lines), counts=counts, signed_off=signed_off
+    )
+
+
+def _evidence_lines(
+    evidence: Sequence[EvidenceRecord], lines: dict[int, ActionLine], order: Sequence[int], cutoff: datetime | None
+) -> tuple[EvidenceLine, ...]:
+    files: dict[int, list[str]] = {}
+    for record in evidence:
+        if record.action_id in lines and (cutoff is None or record.added_at <= cutoff):
+            files.setdefault(record.action_id, []).append(record.file_name)
+    return tuple(
+        EvidenceLine(lines[action_id].ref, lines[action_id].title, tuple(files[action_id]))
+        for action_id in order
+        if action_id in files
+    )
+
+
 def _counts_demo_data(rows: Sequence[ActionAtPeriod], kpis: Sequence[KpiRecord], as_at: date | None) -> bool:
     """Whether a rating or KPI value the report counts came with the demo plan (so the paper can say so)."""
     if any(row.latest is not None and row.latest.demo for row in rows):
@@ -322,7 +405,15 @@ def assemble(
             if window_start and line.due and line.rag != Rag.BLUE and window_start <= line.due <= window_end
         ),
     )
-    checks = _checks(rows, lines, kpis, as_at)
+    checks = _assurance_checks(
+        _checks(rows, lines, kpis, as_at),
+        rows,
+        lines,
+        source.challenges,
+        sign_off=source.plan.sign_off_required,
+        period_id=snapshot.period.id,
+        cutoff=cutoff,
+    )
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
     for kpi in kpis:
         status_counts[KpiStatus(kpi.status)] += 1
@@ -347,6 +438,12 @@ def assemble(
             ),
             actions=tuple(
                 lines[row.action.id] for section in sections for row in snapshot.for_priority(section.number)
+            ),
+            evidence=_evidence_lines(
+                source.evidence,
+                lines,
+                [row.action.id for section in sections for row in snapshot.for_priority(section.number)],
+                cutoff,
             ),
         )
     cover = Cover(

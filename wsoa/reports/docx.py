@@ -91,6 +91,13 @@ def render_docx(report: BoardReport) -> bytes:
             [[a.ref, a.title, a.lead, _due(a), a, a.change_label] for a in report.appendix.actions],
             empty="No actions.",
         )
+        document.add_heading("Appendix C: evidence files", level=1)
+        _table(
+            document,
+            [("Ref", 0.08), ("Action", 0.46), ("Evidence files", 0.46)],
+            [[e.ref, e.title, "; ".join(e.files)] for e in report.appendix.evidence],
+            empty="No evidence files attached.",
+        )
     buffer = BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue(), report.generated_at)
@@ -348,6 +355,8 @@ def _checks(document, report: BoardReport) -> None:
     _page_break(document)
     document.add_heading(f"Checks before the board ({checks.total})", level=1)
     _para(document, "Ratings that the facts on record do not support, and KPIs with out-of-date values.")
+    if checks.sign_off_note:
+        _para(document, checks.sign_off_note)
     _table(document, [("Check", 0.5), ("Count", 0.12)], [[title, str(n)] for title, n in checks.counts])
     _table(
         document,

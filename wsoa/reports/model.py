@@ -50,6 +50,25 @@ class PlanInfo:
     title: str
     kind_label: str
     area: str | None = None
+    sign_off_required: bool = False  # updates count only once signed off
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    action_id: int
+    file_name: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class ChallengeRecord:
+    """A board challenge on an action: when raised, and when first answered (None: not yet)."""
+
+    action_id: int
+    raised_at: datetime
+    raised_by: str | None
+    text: str
+    answered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,8 @@ class ReportSource:
     roles: list[RoleRecord]
     kpis: list[KpiRecord]
     edits: list[EditRecord] = field(default_factory=list)  # of its actions and priorities, oldest first
+    evidence: list[EvidenceRecord] = field(default_factory=list)  # evidence files on its actions' updates
+    challenges: list[ChallengeRecord] = field(default_factory=list)  # board challenges on its actions
 
     def period(self, period_id: int) -> PeriodInfo | None:
         return next((p for p in self.periods if p.id == period_id), None)
@@ -385,6 +406,18 @@ class Checks:
     lines: tuple[CheckLine, ...]
     counts: tuple[tuple[str, int], ...]  # (check title, how many), every check present
     stale_kpis: tuple[KpiLine, ...]
+    # With sign-off on: how many of the period's updates are signed off, of how many (None: sign-off is off).
+    signed_off: tuple[int, int] | None = None
+
+    @property
+    def sign_off_note(self) -> str | None:
+        if self.signed_off is None:
+            return None
+        done, total = self.signed_off
+        return (
+            f"Sign-off is on: {done} of {total} {'update' if total == 1 else 'updates'} recorded for this period "
+            "signed off. Only signed-off ratings are counted; the rest are listed below."
+        )
 
     @property
     def total(self) -> int:
@@ -400,9 +433,17 @@ class RoleLine:
 
 
 @dataclass(frozen=True)
+class EvidenceLine:
+    ref: str
+    title: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Appendix:
     roles: tuple[RoleLine, ...]
     actions: tuple[ActionLine, ...]
+    evidence: tuple[EvidenceLine, ...] = ()  # evidence files per action, by name, as the settled day saw them
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,7 @@ def paper_data(report: BoardReport) -> dict[str, Any]:
         "checks": {
             "heading": f"Checks before the board ({report.checks.total})",
             "counts": [[title, str(count)] for title, count in report.checks.counts],
+            "sign_off_note": report.checks.sign_off_note,
             "lines": [
                 {"title": c.title, "ref": c.ref, "subject": c.subject, "lead": c.lead or "—", "message": c.message}
                 for c in report.checks.lines
@@ -213,6 +214,7 @@ def paper_data(report: BoardReport) -> dict[str, Any]:
             ],
             "change_head": f"Change since {compared}",
             "actions": [_action(line) for line in appendix.actions],
+            "evidence": [[e.ref, e.title, "; ".join(e.files)] for e in appendix.evidence],
         },
     }
 

@@ -160,7 +160,8 @@ def render_xlsx(report: BoardReport) -> bytes:
     _sheet(workbook.create_sheet("Due next period"), f"Due next period{span}", *_short(window.actions))
     _sheet(
         workbook.create_sheet("Checks"),
-        f"Checks before the board ({report.checks.total})",
+        f"Checks before the board ({report.checks.total})"
+        + (f". {report.checks.sign_off_note}" if report.checks.sign_off_note else ""),
         [("Check", 40), ("Ref", 9), ("Action or KPI", 50), ("Lead", 24), ("Detail", 60)],
         [[c.title, c.ref, c.subject, c.lead, c.message] for c in report.checks.lines],
     )
@@ -189,6 +190,12 @@ def render_xlsx(report: BoardReport) -> bytes:
                 [a.priority, a.ref, a.title, a.lead, a.due_display, a.due, _rag(a), _previous(a), a.change_label]
                 for a in report.appendix.actions
             ],
+        )
+        _sheet(
+            workbook.create_sheet("Evidence files"),
+            "Evidence files",
+            [("Ref", 9), ("Action", 60), ("Evidence files", 60)],
+            [[e.ref, e.title, "; ".join(e.files)] for e in report.appendix.evidence],
         )
     _properties(workbook, report)
     buffer = BytesIO()

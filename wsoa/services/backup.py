@@ -14,11 +14,20 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, func, select, text
 
 from wsoa.extensions import db
+from wsoa.services import evidence
 
 FORMAT = "wsoa-backup/1"
 
 # Signed-in sessions are not the partnership's data: restoring them would sign people back in on the new server.
 NOT_BACKED_UP = frozenset({"user_session"})
+
+
+def _unchanged(row: dict) -> dict:
+    return row
+
+
+# Evidence files kept in a directory travel inside the backup, and land wherever the restoring tracker keeps them.
+ROW_HOOKS = {"evidence_file": (evidence.row_for_backup, evidence.row_for_restore)}
 
 
 def _backed_up_tables():
@@ -67,7 +76,8 @@ def backup() -> str:
     for table in _backed_up_tables():
         order = list(table.primary_key.columns)
         rows = db.session.execute(select(table).order_by(*order)).mappings()
-        tables[table.name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
+        carry = ROW_HOOKS.get(table.name, (_unchanged, _unchanged))[0]
+        tables[table.name] = [{key: _encode(value) for key, value in carry(dict(row)).items()} for row in rows]
     return json.dumps({"format": FORMAT, "revision": schema_revision(), "tables": tables}, ensure_ascii=False)
 
 
@@ -92,9 +102,13 @@ def restore(document: str) -> dict[str, int]:
         rows = data["tables"].get(table.name, [])
         if rows:
             columns = table.columns
+            place = ROW_HOOKS.get(table.name, (_unchanged, _unchanged))[1]
             db.session.execute(
                 table.insert(),
-                [{key: _decode(columns[key], value) for key, value in row.items() if key in columns} for row in rows],
+                [
+                    place({key: _decode(columns[key], value) for key, value in row.items() if key in columns})
+                    for row in rows
+                ],
             )
         counts[table.name] = len(rows)
     _reset_sequences()

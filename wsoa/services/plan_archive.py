@@ -15,8 +15,10 @@ from wsoa.domain.plan_removal import PlanFootprint, counted_as_a_change, deletio
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
+    ActionComment,
     ActionLead,
     AuditEvent,
+    EvidenceFile,
     ImportBatch,
     Kpi,
     KpiBenchmark,
@@ -29,6 +31,7 @@ from wsoa.models import (
     ProgressUpdate,
     ReminderSettings,
     ReviewPeriod,
+    UpdateReview,
 )
 from wsoa.models.types import utcnow
 from wsoa.services import audit
@@ -48,6 +51,12 @@ SINGULAR = {
 # here: its plan_id is cleared, and the batch kept as the record of the import. A new table that refers to any of
 # these must be added (tests/services/test_plan_archive.py checks the schema against this list).
 PLAN_TABLES = (
+    # History recorded in the app on an action or its updates: a plan holding any is not a wrong import (updates from
+    # the app and comments count in its footprint), so deleting a plan never meets one. Were one there, its action
+    # could not be deleted and the whole deletion would be refused, as for an update recorded in the app.
+    EvidenceFile,
+    UpdateReview,
+    ActionComment,
     ActionLead,
     ProgressUpdate,
     KpiValue,
@@ -129,6 +138,10 @@ def _entity_ids(plan_id: int) -> dict[str, object]:
         ReviewPeriod: select(ReviewPeriod.id).where(ReviewPeriod.plan_id == plan_id),
         ProgressUpdate: select(ProgressUpdate.id)
         .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(Action.plan_id == plan_id),
+        # A comment or board challenge is something recorded in the app: a plan with one is not a wrong import.
+        ActionComment: select(ActionComment.id)
+        .join(Action, Action.id == ActionComment.action_id)
         .where(Action.plan_id == plan_id),
     }
     # Audit events name their entity by its class name in lower case (wsoa.services.audit.record).

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from wsoa.domain.kpi_status import TrajectoryPoint
 from wsoa.domain.not_found import NotFound
@@ -11,7 +12,9 @@ from wsoa.domain.snapshot import ActionRecord, EditRecord, PeriodRecord, UpdateR
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
+    ActionComment,
     AuditEvent,
+    EvidenceFile,
     Kpi,
     KpiMilestone,
     KpiValue,
@@ -21,6 +24,7 @@ from wsoa.models import (
     ReviewPeriod,
     Role,
     RoleHolder,
+    UpdateReview,
     User,
 )
 from wsoa.reports.assemble import (
@@ -36,6 +40,7 @@ from wsoa.reports.assemble import (
     RoleRecord,
     assemble,
 )
+from wsoa.reports.model import ChallengeRecord, EvidenceRecord
 from wsoa.services.kpis import definition_of
 
 
@@ -44,7 +49,7 @@ class ReportProblem(ValueError):
 
 
 def load_report_source(plan_id: int) -> ReportSource:
-    """Every record a report of any period needs: 11 queries, however many actions and updates the plan has."""
+    """Every record a report of any period needs: 14 queries, however many actions and updates the plan has."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
@@ -98,6 +103,7 @@ def load_report_source(plan_id: int) -> ReportSource:
             .order_by(Action.position, Action.id)
         )
     ]
+    decisions = _decisions(plan_id)
     updates = [
         UpdateRecord(
             id=row.id,
@@ -115,6 +121,8 @@ def load_report_source(plan_id: int) -> ReportSource:
             revised_due_reason=row.revised_due_reason,
             author=row.author,
             demo=row.demo,
+            needs_sign_off=row.source == "app",
+            decisions=decisions.get(row.id, ()),
         )
         for row in db.session.execute(
             select(
@@ -133,6 +141,7 @@ def load_report_source(plan_id: int) -> ReportSource:
                 ProgressUpdate.revised_due_reason,
                 func.coalesce(ProgressUpdate.author_name, User.name).label("author"),
                 (ProgressUpdate.source == "demo").label("demo"),
+                ProgressUpdate.source,
             )
             .join(Action, Action.id == ProgressUpdate.action_id)
             .outerjoin(User, User.id == ProgressUpdate.author_id)
@@ -141,7 +150,13 @@ def load_report_source(plan_id: int) -> ReportSource:
         )
     ]
     return ReportSource(
-        plan=PlanInfo(id=plan.id, title=plan.title, kind_label=plan.kind_label, area=plan.area),
+        plan=PlanInfo(
+            id=plan.id,
+            title=plan.title,
+            kind_label=plan.kind_label,
+            area=plan.area,
+            sign_off_required=plan.signoff_required,
+        ),
         periods=periods,
         priorities=priorities,
         actions=actions,
@@ -149,7 +164,63 @@ def load_report_source(plan_id: int) -> ReportSource:
         roles=_roles(),
         kpis=_kpis(plan_id),
         edits=_edits(plan_id),
+        evidence=_evidence(plan_id),
+        challenges=_challenges(plan_id),
     )
+
+
+def _decisions(plan_id: int) -> dict[int, tuple]:
+    """Sign-off decisions on the plan's updates, by update, oldest first (one query)."""
+    found: dict[int, list] = defaultdict(list)
+    for update_id, at, decision in db.session.execute(
+        select(UpdateReview.update_id, UpdateReview.created_at, UpdateReview.decision)
+        .join(ProgressUpdate, ProgressUpdate.id == UpdateReview.update_id)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(Action.plan_id == plan_id)
+        .order_by(UpdateReview.id)
+    ):
+        found[update_id].append((at, decision))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _evidence(plan_id: int) -> list[EvidenceRecord]:
+    return [
+        EvidenceRecord(action_id, file_name, added_at)
+        for action_id, file_name, added_at in db.session.execute(
+            select(EvidenceFile.action_id, EvidenceFile.file_name, EvidenceFile.created_at)
+            .join(Action, Action.id == EvidenceFile.action_id)
+            .where(Action.plan_id == plan_id)
+            .order_by(EvidenceFile.id)
+        )
+    ]
+
+
+Answer = aliased(ActionComment)
+
+
+def _challenges(plan_id: int) -> list[ChallengeRecord]:
+    """Board challenges (first versions) with when each was first answered (one query)."""
+    answered = select(func.min(Answer.created_at)).where(Answer.answers_id == ActionComment.id).scalar_subquery()
+    return [
+        ChallengeRecord(action_id, raised_at, author, body, answered_at)
+        for action_id, raised_at, author, body, answered_at in db.session.execute(
+            select(
+                ActionComment.action_id,
+                ActionComment.created_at,
+                ActionComment.author_name,
+                ActionComment.body,
+                answered,
+            )
+            .join(Action, Action.id == ActionComment.action_id)
+            .where(
+                Action.plan_id == plan_id,
+                ActionComment.is_challenge.is_(True),
+                ActionComment.original_id.is_(None),
+                ActionComment.answers_id.is_(None),
+            )
+            .order_by(ActionComment.id)
+        )
+    ]
 
 
 # Audit events that change the wording a board paper shows (moves, retirements and creations are not edits of it).
@@ -287,6 +358,7 @@ def build_report(
         periods=[p.record for p in source.periods],
         period_id=options.period_id,
         compare_with_id=options.compare_with_id,
+        sign_off_required=source.plan.sign_off_required,
     )
     return assemble(source, snapshot, options, generated_by=generated_by, generated_at=generated_at)
 

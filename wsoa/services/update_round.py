@@ -49,6 +49,7 @@ KIND_WORDS = {
     rules.Kind.ESCALATION: "Escalation",
     rules.Kind.DIGEST: "Weekly digest",
     rules.Kind.CHASER: "Reminder sent now",
+    rules.Kind.RETURNED: "Update returned",
 }
 
 

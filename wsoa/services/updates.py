@@ -7,14 +7,16 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from wsoa.domain.actions import ActionState, is_due_soon, is_overdue
+from wsoa.domain.assurance import RETURNED
 from wsoa.domain.honesty import ActionFacts, HonestyFlag, honesty_flags, needs_update
 from wsoa.domain.leads import describe_lead
 from wsoa.domain.rag import rag_label
 from wsoa.domain.updates import CurrentDue, Problem, UpdateDraft, check_update, moved_due
 from wsoa.domain.wording import tidy, tidy_lines
 from wsoa.extensions import db
-from wsoa.models import Action, ActionLead, Plan, Priority, ProgressUpdate, ReviewPeriod, Role, User
-from wsoa.services import audit
+from wsoa.models import Action, ActionLead, Plan, Priority, ProgressUpdate, ReviewPeriod, Role, UpdateReview, User
+from wsoa.services import assurance, audit
+from wsoa.services import evidence as evidence_service
 from wsoa.services.periods import current_period
 from wsoa.services.queries import people_by_code, with_latest_update
 
@@ -195,6 +197,59 @@ def record_progress_update(
     return progress
 
 
+@dataclass
+class SaveOutcome:
+    update: ProgressUpdate | None = None
+    message: str | None = None
+    conflict: StaleAction | None = None
+
+
+def save_from_form(context: UpdateContext, form, user: User) -> SaveOutcome:
+    """Save the update form with its evidence files, or put every reason it was refused on the form.
+
+    The files are checked before anything is written; a refused save writes nothing (the request ends without a
+    commit, and the caller commits a saved one).
+    """
+    uploads = [evidence_service.Upload(name, content) for name, content in form.uploads()]
+    file_problems = evidence_service.check_uploads(uploads)
+    for message in file_problems:
+        form.add_error("evidence_files", message)
+    if file_problems:
+        return SaveOutcome()
+    try:
+        update = record_progress_update(
+            context, form.draft(), user=user, expected_version=form.expected_version, seen_update_id=form.seen_update_id
+        )
+        files = evidence_service.attach(update, uploads, user) if uploads else []
+    except StaleAction as stale:
+        form.show_conflict(stale.current_version, stale.newer_updates[0].id if stale.newer_updates else None)
+        return SaveOutcome(conflict=stale)
+    except NoCurrentPeriod:
+        form.form_errors.append("No review period is open for this plan, so nothing was saved")
+        return SaveOutcome()
+    except UpdateProblems as refused:
+        for problem in refused.problems:
+            form.add_error(problem.field, problem.message)
+        return SaveOutcome()
+    attached = f" with {len(files)} evidence {'file' if len(files) == 1 else 'files'}" if files else ""
+    message = (
+        f"Progress on action {context.action.ref} saved for {context.period.label}{attached}: {rag_label(update.rag)}."
+    )
+    return SaveOutcome(update=update, message=message)
+
+
+def _add_challenges_and_returns(rows: list["MyActionRow"]) -> None:
+    """Open board challenges per action, and whether each latest update was returned: two queries in all."""
+    challenges = assurance.open_challenges([row.action.id for row in rows])
+    reviews = assurance.reviews_by_update([row.latest.id for row in rows if row.latest])
+    for row in rows:
+        row.open_challenges = challenges.get(row.action.id, 0)
+        decisions = reviews.get(row.latest.id, []) if row.latest else []
+        if decisions and decisions[-1].decision == RETURNED:
+            row.returned = decisions[-1]
+            row.to_update = True
+
+
 # ----- My actions -----------------------------------------------------------------------------------------------
 
 
@@ -211,6 +266,8 @@ class MyActionRow:
     updated_this_period: bool
     to_update: bool
     flags: list[HonestyFlag]
+    open_challenges: int = 0
+    returned: UpdateReview | None = None  # the latest update was returned to the lead, with this reason
 
     @property
     def rag(self) -> str | None:
@@ -308,6 +365,7 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
                     flags=honesty_flags(facts, today),
                 )
             )
+        _add_challenges_and_returns([row for section in sections.values() for row in section.rows])
         for section in sections.values():
             # Stable sort: still to update first, plan order kept within each group.
             section.rows.sort(key=lambda row: not row.to_update)
