@@ -27,6 +27,14 @@ PASSWORD = "correct horse battery staple"
 EMAIL = "board.member@example.org"
 # Far below the seconds a PDF takes, so the paper outlasts it: a worker judged by its requests would be killed.
 WORKER_TIMEOUT_SECONDS = 1
+LARGE_PLAN_ID = 2  # after the demo plan
+BUILD_LARGE_PLAN = """
+import runpy
+from wsoa import create_app
+bench = runpy.run_path("benchmarks/bench_reports.py")
+with create_app().app_context():
+    assert bench["build_large_plan"](1000) == 2
+"""
 
 
 def free_port() -> int:
@@ -52,6 +60,9 @@ def served(tmp_path_factory):
 
     wsoa("db", "upgrade")
     wsoa("load-demo")
+    # Typst writes the demo plan's paper in well under a second; a 1,000-action plan's takes longer than the worker
+    # timeout below, so the download shows whether a long request is cut off.
+    subprocess.run([sys.executable, "-c", BUILD_LARGE_PLAN], env=env, cwd=BASE_DIR, check=True, capture_output=True)
     wsoa("create-user", "--email", EMAIL, "--name", "Board member", "--level", "viewer", "--password", PASSWORD)
     port = free_port()
     log = (folder / "gunicorn.log").open("w")
@@ -103,7 +114,7 @@ def test_others_are_answered_while_a_board_paper_is_written_and_the_paper_is_not
 
     def download() -> None:
         started = time.perf_counter()
-        with board_member.open(f"{address}/plans/1/reports?format=pdf", timeout=120) as response:
+        with board_member.open(f"{address}/plans/{LARGE_PLAN_ID}/reports?format=pdf", timeout=120) as response:
             paper.update(status=response.status, body=response.read(), type=response.headers["Content-Type"])
         paper["seconds"] = time.perf_counter() - started
 
