@@ -34,7 +34,7 @@ def _target_plan(target: str | None) -> Plan | None:
     if not target or target == NEW_PLAN:
         return None
     plan = db.session.get(Plan, int(target)) if target.isdigit() else None
-    if plan is None:
+    if plan is None or plan.archived_at is not None:  # an archived plan takes no imports until it is restored
         abort(404)
     return plan
 
@@ -44,7 +44,7 @@ def _target_plan(target: str | None) -> Plan | None:
 def upload():
     """Upload a workbook and see what importing it would do."""
     form = UploadPlanForm()
-    plans = db.session.scalars(select(Plan).order_by(Plan.title)).all()
+    plans = db.session.scalars(select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.title)).all()
     form.target.choices = select_choices([(NEW_PLAN, "A new plan"), *((str(p.id), p.title) for p in plans)])
     if form.validate_on_submit():
         content = form.workbook.data.read()
