@@ -1,6 +1,14 @@
 """WSoA tracker: the app factory."""
 
+import gc
+import sys
 from pathlib import Path
+
+# The `wsoa` command's start-up (Flask, SQLAlchemy, the models, the app) makes a few hundred thousand objects that live
+# as long as the process, and no garbage: the collector, run every 700 allocations, would walk them again and again,
+# a tenth of a second of every command. It is off until wsoa.cli has built the app and frozen them out of its sight.
+if Path(sys.argv[0]).name == "wsoa":
+    gc.disable()
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers

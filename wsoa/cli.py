@@ -23,7 +23,12 @@ def _create_app():
     context = click.get_current_context(silent=True)
     info = context.find_object(ScriptInfo) if context is not None else None
     command = info.data.get(_COMMAND) if info is not None else None
-    return create_app(serve_requests=command not in WITHOUT_VIEWS)
+    app = create_app(serve_requests=command not in WITHOUT_VIEWS)
+    # What start-up made lives as long as the command: out of the collector's sight, which then goes back on (it was
+    # off while the app was built: see wsoa/__init__.py).
+    gc.freeze()
+    gc.enable()
+    return app
 
 
 class _WsoaGroup(FlaskGroup):
@@ -97,6 +102,7 @@ def import_plan_command(
     path: Path, dry_run: bool, as_json: bool, plan_id: int | None, mapping_path: Path | None
 ) -> None:
     """Import an .xlsx plan, or with --dry-run say what it holds."""
+    gc.disable()  # loading the reader makes long-lived objects and no garbage, as start-up does (wsoa/__init__.py)
     from wsoa.importing.mapping import Mapping, MappingProblem
     from wsoa.importing.problems import WorkbookUnreadable
     from wsoa.importing.workbook import read_workbook
@@ -105,6 +111,7 @@ def import_plan_command(
     # The modules and app loaded so far live as long as this process: out of the garbage collector's sight, neither
     # the collections during a large import nor the one at exit (a fifth of a second) go through them again.
     gc.freeze()
+    gc.enable()
     try:
         content = path.read_bytes()
     except OSError as error:
