@@ -11,7 +11,6 @@ if Path(sys.argv[0]).name == "wsoa":
     gc.disable()
 
 from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -31,8 +30,9 @@ def create_app(config: Config | type[Config] | None = None, *, serve_requests: b
     """Build the app: configuration, extensions, templates, blueprints, error pages and CLI.
 
     `serve_requests=False` leaves out the views (every page's blueprint, with its forms and the report writers they
-    load): for `wsoa` commands that handle no request, such as `wsoa import-plan`, so they start in half the time.
-    Everything that serves pages (`wsoa run`, gunicorn's `wsoa:create_app()`, the test client) gets every route.
+    load) and the GOV.UK form helpers: for `wsoa` commands that handle no request, such as `wsoa import-plan`, so
+    they start in half the time. Everything that serves pages (`wsoa run`, gunicorn's `wsoa:create_app()`, the test
+    client) gets every route.
     """
     # GOV.UK Frontend's compiled CSS refers to /assets/fonts and /assets/images, so static files live at /assets.
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
@@ -64,7 +64,10 @@ def create_app(config: Config | type[Config] | None = None, *, serve_requests: b
             ),
         ]
     )
-    WTFormsHelpers(app)
+    if serve_requests:  # the GOV.UK form macros, for pages
+        from govuk_frontend_wtf.main import WTFormsHelpers
+
+        WTFormsHelpers(app)
 
     from wsoa import models  # noqa: F401  (registers every table with the metadata)
     from wsoa.auth import register_auth
