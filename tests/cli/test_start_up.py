@@ -21,7 +21,16 @@ def list_routes(*args, **kwargs):
 cli.main(sys.argv[1:], standalone_mode=False)
 print(json.dumps({"modules": sorted(sys.modules), "routes": routes}))
 """
-HEAVY = ("wsoa.views.", "wsoa.forms", "wsoa.reports", "typst", "matplotlib", "docx", "email_validator")
+HEAVY = (
+    "wsoa.views.",
+    "wsoa.forms",
+    "wsoa.reports",
+    "govuk_frontend_wtf",
+    "typst",
+    "matplotlib",
+    "docx",
+    "email_validator",
+)
 
 
 def run(tmp_path, *args: str) -> dict:
