@@ -25,7 +25,7 @@ HEAVY = (
     "wsoa.views.",
     "wsoa.forms",
     "wsoa.reports",
-    "govuk_frontend_wtf",
+    "govuk_frontend_wtf.main",
     "typst",
     "matplotlib",
     "docx",
