@@ -32,19 +32,21 @@ class Preview:
 
 
 def import_targets() -> list[tuple[str, str]]:
-    """The plans an upload can go into, by title, as (id, title)."""
-    return [
-        (str(plan_id), title) for plan_id, title in db.session.execute(select(Plan.id, Plan.title).order_by(Plan.title))
-    ]
+    """The plans an upload can go into, by title, as (id, title): an archived plan takes none until restored."""
+    live = select(Plan.id, Plan.title).where(Plan.archived_at.is_(None)).order_by(Plan.title)
+    return [(str(plan_id), title) for plan_id, title in db.session.execute(live)]
 
 
 def target_plan(target: str | None) -> Plan | None:
-    """The plan chosen on the form (None: a new plan); NotFound for an id that is not a plan."""
+    """The plan chosen on the form (None: a new plan); NotFound for an id that is not a live plan."""
     if not target or target == NEW_PLAN:
         return None
     if not target.isdigit():
         raise NotFound(target)
-    return found(db.session.get(Plan, int(target)))
+    plan = found(db.session.get(Plan, int(target)))
+    if plan.archived_at is not None:  # archived since the preview: it takes no imports until it is restored
+        raise NotFound(target)
+    return plan
 
 
 def saved_mapping(plan: Plan | None) -> Mapping | None:

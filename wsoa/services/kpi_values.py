@@ -82,6 +82,10 @@ def record_value(
 ) -> KpiValue:
     """Append a value. A value for a date that already has one is a correction: it supersedes that one."""
     kpi = context.kpi
+    if context.plan.archived_at is not None:
+        raise KpiProblems(
+            [Problem("value", "This plan is archived, so no values can be recorded: an admin can restore it first")]
+        )
     value, problems = resolve_value(draft, unit=kpi.unit, is_ratio=kpi.is_ratio, today=today)
     if problems:
         raise KpiProblems(problems)

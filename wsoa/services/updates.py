@@ -147,6 +147,10 @@ def record_progress_update(
     action = context.action
     if action.retired_at is not None:
         raise ActionRetired(action.id)
+    if context.plan.archived_at is not None:
+        # An archived plan is kept as it was: nothing more is recorded on it until an admin restores it.
+        archived = "This plan is archived, so no progress can be recorded on it: an admin can restore it first"
+        raise UpdateProblems([Problem("narrative", archived)])
     period = context.period
     if period is None:
         raise NoCurrentPeriod(action.plan_id)
