@@ -11,8 +11,9 @@ from wsoa.domain.kpi_values import ValueDraft
 from wsoa.domain.updates import UpdateDraft
 from wsoa.extensions import db
 from wsoa.models import Kpi, KpiValue, ProgressUpdate
-from wsoa.services import kpis as kpi_service
+from wsoa.services import kpi_values as kpi_value_service
 from wsoa.services import updates as update_service
+from wsoa.services.kpis import KpiProblems
 from wsoa.services.plan_archive import archive_plan, restore_plan
 
 
@@ -45,8 +46,8 @@ def record_update(action, user):
 
 
 def record_value(kpi, user):
-    return kpi_service.record_value(
-        kpi_service.value_context(kpi.id),
+    return kpi_value_service.record_value(
+        kpi_value_service.value_context(kpi.id),
         ValueDraft(on=date(2021, 3, 31), value=Decimal(80)),
         user=user,
         today=date(2021, 6, 30),
@@ -64,7 +65,7 @@ def test_progress_on_an_archived_plans_action_is_refused_with_the_reason_and_not
 
 
 def test_a_kpi_value_on_an_archived_plan_is_refused_with_the_reason_and_nothing_is_saved(archived):
-    with pytest.raises(kpi_service.KpiProblems) as refused:
+    with pytest.raises(KpiProblems) as refused:
         record_value(archived["kpi"], archived["editor"])
     assert [p.message for p in refused.value.problems] == [
         "This plan is archived, so no values can be recorded: an admin can restore it first"
