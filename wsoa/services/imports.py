@@ -1,10 +1,8 @@
 """Bringing a parsed workbook into the database: create or merge by ref, never delete, never duplicate history."""
 
 import hashlib
-import re
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import literal_column, select
@@ -13,6 +11,7 @@ from sqlalchemy.exc import OperationalError, StatementError
 from wsoa.bulk import fewer_garbage_collections
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
+from wsoa.importing.storable import unstorable_text
 from wsoa.models import (
     Action,
     ImportBatch,
@@ -25,15 +24,12 @@ from wsoa.models import (
     Role,
     RoleHolder,
 )
-from wsoa.models.types import KEY_TEXT_LIMIT, UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, utcnow
 from wsoa.services import audit
 from wsoa.services.queries import refresh_latest_updates
 from wsoa.services.roles import relink_leads
 
-LARGEST_NUMBER = 2**31 - 1  # an integer column holds no more on PostgreSQL
 INSERT_CHUNK = 500  # rows per multi-row INSERT: fast, and a large import's memory stays flat
-# A NUL (which an OOXML cell can spell _x0000_) or half a surrogate pair: text no database here can store.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # Action fields an import may set or change; progress goes into appended updates instead.
 ACTION_FIELDS = (
@@ -226,106 +222,11 @@ def _first_line(error: StatementError) -> str:
 
 
 def refuse_unstorable(parsed, file_name: str) -> None:
-    """Raise ImportRefused naming the first cell whose text the database cannot hold whole.
-
-    Text of any length is stored whole; what cannot be is a ref, role code or review period longer than
-    KEY_TEXT_LIMIT (they are indexed), a priority number past the integer range, and characters no database stores.
-    """
-    found = [*_unstorable(parsed, file_name)]
+    """Raise ImportRefused naming the first cell whose text the database cannot hold whole (see importing.storable)."""
+    found = [*unstorable_text(parsed, file_name)]
     if found:
         more = f" (and {len(found) - 1} more like it)" if len(found) > 1 else ""
         raise ImportRefused(f"{found[0]}{more}; correct the workbook and import it again. Nothing was imported")
-
-
-def _unstorable(parsed, file_name: str) -> Iterator[str]:
-    # A quick look at every stored string at once (a 5,000-action plan in a hundredth of a second); only a hit walks
-    # every field to say where. A field the quick list misses still cannot be half-written: the database refuses it.
-    if not _storable("\n".join(filter(None, _stored_text(parsed)))):
-        for where, text in _texts(parsed, "the workbook"):
-            if match := _UNSTORABLE.search(text):
-                yield f"{where}: the text holds a character that cannot be stored (U+{ord(match.group()):04X})"
-    if match := _UNSTORABLE.search(file_name):
-        yield f"The file name holds a character that cannot be stored (U+{ord(match.group()):04X})"
-    keys = (
-        *((a, "action ref", a.ref) for a in parsed.actions),
-        *((o, "outcome ref", o.ref) for o in parsed.outcomes),
-        *((r, "role code", r.code) for r in parsed.roles),
-        *((None, "review period name", label) for label in parsed.review_periods),
-    )
-    for item, what, key in keys:
-        if key and len(key) > KEY_TEXT_LIMIT:
-            where = _at(item) if item else "A review period heading"
-            yield f"{where}: the {what} is {len(key):,} characters long, and can be at most {KEY_TEXT_LIMIT:,}"
-    numbers = (
-        *((item, item.priority) for item in (*parsed.actions, *parsed.outcomes, *parsed.kpis)),
-        *((p, p.number) for p in parsed.priorities),
-    )
-    for item, number in numbers:
-        if not 0 <= number <= LARGEST_NUMBER:
-            yield f"{_at(item)}: priority {number} is too large a number to be a priority"
-
-
-def _storable(text: str) -> bool:
-    """What _UNSTORABLE finds, found faster: no NUL, and no half surrogate pair (which UTF-8 cannot encode)."""
-    if "\x00" in text:
-        return False
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _stored_text(parsed) -> Iterator[str | None]:
-    yield parsed.title
-    yield from parsed.review_periods
-    for priority in parsed.priorities:
-        yield from (priority.sheet, priority.title, priority.lead, priority.subtitle)
-    for outcome in parsed.outcomes:
-        yield from (outcome.sheet, outcome.ref, outcome.text, outcome.printed_ref)
-    for action in parsed.actions:
-        yield from (action.sheet, action.ref, action.outcome, action.section, action.title, action.due_text)
-        yield from (action.lead, action.partners, action.resources, action.success_criteria)
-        yield from (action.due.note, action.due.problem, action.due.recurring)
-        yield from action.extra
-        yield from action.extra.values()
-        for update in action.updates:
-            yield from (update.period, update.rag, update.progress)
-    for kpi in parsed.kpis:
-        yield from (kpi.sheet, kpi.text)
-    for role in parsed.roles:
-        yield from (role.sheet, role.code, role.title, role.organisation, role.person)
-    for problem in parsed.problems:
-        yield from (problem.sheet, problem.column, problem.message)
-
-
-def _at(item) -> str:
-    return f"{item.sheet} row {item.row}" if item.row else f"Sheet {item.sheet}"
-
-
-# Read by the preview only, never stored.
-_NOT_STORED = frozenset({"column_mappings", "hidden_columns", "sheets", "columns", "notes"})
-
-
-def _texts(value, where: str) -> Iterator[tuple[str, str]]:
-    """Every string in the parsed plan, with the sheet and row it came from as far as it is known."""
-    if value.__class__ is str:
-        yield where, value
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _texts(item, where)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(key, where)
-            yield from _texts(item, where)
-    elif is_dataclass(value):
-        if isinstance(getattr(value, "sheet", None), str) and hasattr(value, "row"):
-            where = _at(value)
-        for item in fields(value):
-            if item.name not in _NOT_STORED:
-                yield from _texts(getattr(value, item.name), where)
 
 
 def _merge(parsed, *, file_name: str, content_hash: str, user_id: int | None, plan: Plan | None) -> ImportResult:
