@@ -23,24 +23,6 @@ def refresh_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: 
     db.session.execute(point_at_latest_updates(action_ids=action_ids, plan_id=plan_id))
 
 
-def latest_update_ids():
-    """Subquery: each updated action's latest progress update id, read from the action's pointer."""
-    return (
-        select(Action.id.label("action_id"), Action.latest_update_id.label("update_id"))
-        .where(Action.latest_update_id.is_not(None))
-        .subquery("latest")
-    )
-
-
-def latest_revised_due_ids():
-    """Subquery: each action's latest update that moved its completion date, read from the action's pointer."""
-    return (
-        select(Action.id.label("action_id"), Action.latest_revised_update_id.label("update_id"))
-        .where(Action.latest_revised_update_id.is_not(None))
-        .subquery("latest_revision")
-    )
-
-
 def with_latest_update(query: Select, action_entity) -> Select:
     """Add each action's latest update (None if never updated), its period's label and latest revised due date."""
     latest_update = aliased(ProgressUpdate, name="latest_update")

@@ -39,7 +39,6 @@ from wsoa.models.types import utcnow
 from wsoa.services import audit
 from wsoa.services.delivery import Delivery, DeliveryFailed, Email
 from wsoa.services.notices import period_due_by, schedule_for
-from wsoa.services.queries import latest_revised_due_ids, latest_update_ids
 
 CLAIM_EXPIRES = timedelta(minutes=15)
 
@@ -83,8 +82,6 @@ class RoundFacts:
 def gather(plan: Plan, period: ReviewPeriod, today: date) -> RoundFacts:
     """Everything the rules need for one plan and period, in a fixed number of queries (none per action or lead)."""
     schedule = schedule_for(plan.id)
-    latest = latest_update_ids()
-    revision = latest_revised_due_ids()
     latest_update = ProgressUpdate.__table__.alias("notice_latest")
     revised_update = ProgressUpdate.__table__.alias("notice_revised")
     updated_ids = set(
@@ -109,10 +106,8 @@ def gather(plan: Plan, period: ReviewPeriod, today: date) -> RoundFacts:
             latest_update.c.rag,
             revised_update.c.revised_due_end,
         )
-        .outerjoin(latest, latest.c.action_id == Action.id)
-        .outerjoin(latest_update, latest_update.c.id == latest.c.update_id)
-        .outerjoin(revision, revision.c.action_id == Action.id)
-        .outerjoin(revised_update, revised_update.c.id == revision.c.update_id)
+        .outerjoin(latest_update, latest_update.c.id == Action.latest_update_id)
+        .outerjoin(revised_update, revised_update.c.id == Action.latest_revised_update_id)
         .join(Priority, Priority.id == Action.priority_id)
         .where(*live)
         .order_by(Priority.position, Priority.number, Action.position, Action.id)
