@@ -13,6 +13,7 @@ from tests.conftest import csrf_token_from, normalise_spaces, page_of
 from tests.factories import create_outcome, create_plan, create_priority, create_role
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, Kpi, KpiMilestone, KpiValue
+from wsoa.services.plan_archive import archive_plan
 
 TODAY = date(2021, 6, 30)
 
@@ -641,6 +642,17 @@ def test_an_excel_upload_works_too(client, login_as, plan):
     page = page_of(upload(client, plan, buffer.getvalue(), name="values.xlsx"))
     assert "1 value saved from values.xlsx" in normalise_spaces(page.select_one("#upload-report"))
     assert db.session.scalar(select(KpiValue.value)) == Decimal(80)
+
+
+def test_an_upload_into_an_archived_plan_is_refused_with_the_reason_and_nothing_is_saved(client, login_as, plan):
+    editor = login_as("editor")
+    archive_plan(plan["plan"], user_id=editor.id)
+    db.session.commit()
+    content = csv_file([["KPI", "Date", "Value"], [plan["kpi"].id, "31/03/2021", "80"]])
+    page = page_of(upload(client, plan, content))
+    assert errors_of(page) == ["This plan is archived, so no values can be recorded: an admin can restore it first"]
+    assert page.select_one("#upload-report") is None
+    assert count(KpiValue) == 0
 
 
 def test_a_lead_uploads_only_for_their_own_kpis(client, login_as, plan):

@@ -23,6 +23,15 @@ from wsoa.services import audit
 from wsoa.services.kpis import KpiProblems, current_values
 
 
+ARCHIVED = "This plan is archived, so no values can be recorded: an admin can restore it first"
+
+
+def refuse_if_archived(plan: Plan) -> None:
+    """An archived plan takes no values, one at a time or uploaded, until it is restored."""
+    if plan.archived_at is not None:
+        raise KpiProblems([Problem("value", ARCHIVED)])
+
+
 @dataclass
 class ValueContext:
     kpi: Kpi
@@ -82,10 +91,7 @@ def record_value(
 ) -> KpiValue:
     """Append a value. A value for a date that already has one is a correction: it supersedes that one."""
     kpi = context.kpi
-    if context.plan.archived_at is not None:
-        raise KpiProblems(
-            [Problem("value", "This plan is archived, so no values can be recorded: an admin can restore it first")]
-        )
+    refuse_if_archived(context.plan)
     value, problems = resolve_value(draft, unit=kpi.unit, is_ratio=kpi.is_ratio, today=today)
     if problems:
         raise KpiProblems(problems)
@@ -172,7 +178,9 @@ class UploadReport:
 
 def upload_values(context: UploadContext, table: Table, *, user, today: date, file_name: str) -> UploadReport:
     """Save every good row (a value for a date that already has a different one corrects it; the same value again
-    changes nothing) and report every bad row by row, column and reason. Raises UploadUnreadable for no header."""
+    changes nothing) and report every bad row by row, column and reason. Raises UploadUnreadable for no header and
+    KpiProblems, before reading a row, when the plan is archived."""
+    refuse_if_archived(context.plan)
     refs = [
         KpiRef(
             id=kpi.id,

@@ -118,6 +118,8 @@ def upload(plan_id: int):
             report = value_service.upload_values(context, table, user=current_user, today=today(), file_name=file_name)
         except UploadUnreadable as error:
             form.values_file.errors = [*form.values_file.errors, f"The file could not be read: {error.reason}"]
+        except kpi_service.KpiProblems as refused:
+            form.values_file.errors = [*form.values_file.errors, *(p.message for p in refused.problems)]
         else:
             db.session.commit()
     return render_template("kpis/upload.html", form=form, context=context, plan=context.plan, report=report)
