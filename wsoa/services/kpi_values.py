@@ -22,7 +22,6 @@ from wsoa.permissions import can_record_kpi_values
 from wsoa.services import audit
 from wsoa.services.kpis import KpiProblems, current_values
 
-
 ARCHIVED = "This plan is archived, so no values can be recorded: an admin can restore it first"
 
 
