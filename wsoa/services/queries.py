@@ -23,15 +23,18 @@ def refresh_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: 
     db.session.execute(point_at_latest_updates(action_ids=action_ids, plan_id=plan_id))
 
 
+# Made once: building an alias proxies every column of the table, a cost each page would otherwise pay per request.
+_LATEST_UPDATE = aliased(ProgressUpdate, name="latest_update")
+_REVISED_UPDATE = ProgressUpdate.__table__.alias("revised_update")
+
+
 def with_latest_update(query: Select, action_entity) -> Select:
     """Add each action's latest update (None if never updated), its period's label and latest revised due date."""
-    latest_update = aliased(ProgressUpdate, name="latest_update")
-    revised_update = ProgressUpdate.__table__.alias("revised_update")
     return (
-        query.outerjoin(latest_update, latest_update.id == action_entity.latest_update_id)
-        .outerjoin(revised_update, revised_update.c.id == action_entity.latest_revised_update_id)
-        .outerjoin(ReviewPeriod, ReviewPeriod.id == latest_update.review_period_id)
-        .add_columns(latest_update, ReviewPeriod.label, revised_update.c.revised_due_end)
+        query.outerjoin(_LATEST_UPDATE, _LATEST_UPDATE.id == action_entity.latest_update_id)
+        .outerjoin(_REVISED_UPDATE, _REVISED_UPDATE.c.id == action_entity.latest_revised_update_id)
+        .outerjoin(ReviewPeriod, ReviewPeriod.id == _LATEST_UPDATE.review_period_id)
+        .add_columns(_LATEST_UPDATE, ReviewPeriod.label, _REVISED_UPDATE.c.revised_due_end)
     )
 
 
