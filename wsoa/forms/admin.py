@@ -1,11 +1,10 @@
 """Admin forms for the plan's structure: plans, priorities, outcomes, actions and the key-roles glossary."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 
-from wsoa.forms import select_choices
+from wsoa.forms import fields, select_choices
 from wsoa.forms.periods import GovDateField
 from wsoa.models import Outcome
 from wsoa.models.plan import PLAN_KINDS
@@ -21,13 +20,7 @@ STATUS_CHOICES = [
     ("active", "Active: being delivered and monitored"),
     ("closed", "Closed: finished, kept for the record"),
 ]
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+ROLE_CODE_HINT = "A code from the key roles, for example {}"
 
 
 def _optional_id(value) -> int | None:
@@ -35,75 +28,65 @@ def _optional_id(value) -> int | None:
     return None if value in (None, "") else int(value)
 
 
-def _max(label: str, limit: int) -> Length:
-    """A length limit. A form may never refuse to save what the database already holds, so fields an import fills
-    have none, except refs and role codes: they are indexed, and share KEY_TEXT_LIMIT with the importer, which refuses
-    longer ones. Fields only ever typed in here (area, contact) keep the limits they always had."""
-    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
+# A form may never refuse to save what the database already holds, so fields an import fills have no length limit,
+# except refs and role codes: they are indexed, and share KEY_TEXT_LIMIT with the importer, which refuses longer ones.
+# Fields only ever typed in here (area, contact) keep the limits they always had.
+
+
+def _reference(kind: str, example: str) -> StringField:
+    """An outcome's or action's reference, as the plan numbers it."""
+    return fields.text_input(
+        "Reference",
+        DataRequired(f"Enter a reference for the {kind}, for example {example}"),
+        fields.too_long("Reference", KEY_TEXT_LIMIT),
+        hint=f"For example, {example}",
+    )
 
 
 class PlanForm(FlaskForm):
-    title = StringField(
+    title = fields.text_input(
         "Plan title",
-        widget=GovTextInput(),
-        description="For example, Shropshire Local Area Written Statement of Action",
-        validators=[DataRequired("Enter a title for the plan")],
+        DataRequired("Enter a title for the plan"),
+        hint="For example, Shropshire Local Area Written Statement of Action",
     )
-    kind = RadioField(
+    kind = fields.radios(
         "Kind of plan",
-        widget=GovRadioInput(),
-        choices=select_choices(PLAN_KINDS.items()),
+        PLAN_KINDS.items(),
+        InputRequired("Select the kind of plan"),
+        choose="Select the kind of plan",
         default="written_statement_of_action",
-        validators=[InputRequired("Select the kind of plan")],
-        invalid_choice_message="Select the kind of plan",
     )
-    area = StringField(
-        "Local area", widget=GovTextInput(), description="For example, Shropshire", validators=[_max("Local area", 120)]
-    )
+    area = fields.text_input("Local area", fields.too_long("Local area", 120), hint="For example, Shropshire")
     inspection_date = GovDateField("Inspection date", description="When the inspection began. For example, 11 3 2019")
-    status = RadioField(
+    status = fields.radios(
         "Status",
-        widget=GovRadioInput(),
-        choices=select_choices(STATUS_CHOICES),
+        STATUS_CHOICES,
+        InputRequired("Select the plan’s status"),
+        choose="Select the plan’s status",
         default="active",
-        validators=[InputRequired("Select the plan’s status")],
-        invalid_choice_message="Select the plan’s status",
     )
-    submit = SubmitField("Save plan", widget=GovSubmitInput())
+    submit = fields.submit_button("Save plan")
 
     def values(self) -> plan_service.PlanValues:
-        return plan_service.PlanValues(
+        return fields.values_from(
+            self,
+            plan_service.PlanValues,
             title=self.title.data or "",
             kind=self.kind.data or "",
-            area=self.area.data,
-            inspection_date=self.inspection_date.data,
             status=self.status.data or "",
         )
 
 
 class PriorityForm(FlaskForm):
-    number = StringField(
-        "Priority number",
-        widget=GovTextInput(),
-        description="As the plan numbers it, for example 3",
-    )
-    title = TextAreaField(
+    number = fields.text_input("Priority number", hint="As the plan numbers it, for example 3")
+    title = fields.text_area(
         "Area of weakness",
-        widget=GovTextArea(),
-        description="What the inspection found, as the plan words it",
-        validators=[DataRequired("Enter a title for the priority")],
+        DataRequired("Enter a title for the priority"),
+        hint="What the inspection found, as the plan words it",
     )
-    lead_role = StringField(
-        "Lead role",
-        widget=GovTextInput(),
-        description="A code from the key roles, for example DCS",
-    )
-    accountable_role = StringField(
-        "Accountable senior officer role",
-        widget=GovTextInput(),
-        description="A code from the key roles, for example DoP",
-    )
-    submit = SubmitField("Save priority", widget=GovSubmitInput())
+    lead_role = fields.text_input("Lead role", hint=ROLE_CODE_HINT.format("DCS"))
+    accountable_role = fields.text_input("Accountable senior officer role", hint=ROLE_CODE_HINT.format("DoP"))
+    submit = fields.submit_button("Save priority")
 
     def validate_number(self, field) -> None:
         text = str(field.data if field.data is not None else "").strip()
@@ -113,79 +96,49 @@ class PriorityForm(FlaskForm):
             raise StopValidation("Priority number must be a whole number, like 3")
 
     def values(self) -> priority_service.PriorityValues:
-        return priority_service.PriorityValues(
+        return fields.values_from(
+            self,
+            priority_service.PriorityValues,
             number=int(str(self.number.data).strip()),
             title=self.title.data or "",
-            lead_role=self.lead_role.data,
-            accountable_role=self.accountable_role.data,
         )
 
 
 class OutcomeForm(FlaskForm):
-    ref = StringField(
-        "Reference",
-        widget=GovTextInput(),
-        description="For example, 1.2",
-        validators=[
-            DataRequired("Enter a reference for the outcome, for example 1.2"),
-            _max("Reference", KEY_TEXT_LIMIT),
-        ],
-    )
-    text = TextAreaField(
-        "What success looks like",
-        widget=GovTextArea(),
-        validators=[DataRequired("Enter what success looks like for this outcome")],
-    )
-    submit = SubmitField("Save outcome", widget=GovSubmitInput())
+    ref = _reference("outcome", "1.2")
+    text = fields.text_area("What success looks like", DataRequired("Enter what success looks like for this outcome"))
+    submit = fields.submit_button("Save outcome")
 
     def values(self) -> outcome_service.OutcomeValues:
         return outcome_service.OutcomeValues(ref=self.ref.data or "", text=self.text.data or "")
 
 
-class ActionForm(FlaskForm):
-    ref = StringField(
-        "Reference",
-        widget=GovTextInput(),
-        description="For example, 1.2.3",
-        validators=[
-            DataRequired("Enter a reference for the action, for example 1.2.3"),
-            _max("Reference", KEY_TEXT_LIMIT),
-        ],
-    )
-    outcome_id = SelectField(
+class ActionForm(fields.RemembersVersion, FlaskForm):
+    ref = _reference("action", "1.2.3")
+    outcome_id = fields.dropdown(
         "Outcome",
-        widget=GovSelect(),
         coerce=_optional_id,
         invalid_choice_message="Select an outcome from the list",
         invalid_value_message="Select an outcome from the list",
     )
     # Section, completion date and lead are text areas, not one-line inputs: imported cells keep their line breaks,
     # and a one-line input would flatten them whenever anything else about the action is edited.
-    section = TextAreaField(
+    section = fields.text_area(
         "Section",
-        widget=GovTextArea(),
-        description="A sub-heading that groups actions, for example Co-production. Leave blank if there is none.",
+        hint="A sub-heading that groups actions, for example Co-production. Leave blank if there is none.",
     )
-    title = TextAreaField("Action", widget=GovTextArea(), validators=[DataRequired("Enter the action")])
-    due_text = TextAreaField(
+    title = fields.text_area("Action", DataRequired("Enter the action"))
+    due_text = fields.text_area(
         "Completion date",
-        widget=GovTextArea(),
-        description="As the plan writes it, for example Dec 20, Oct 20 to Feb 21, Sep 20 and ongoing, Spring term 2021 "
+        hint="As the plan writes it, for example Dec 20, Oct 20 to Feb 21, Sep 20 and ongoing, Spring term 2021 "
         "or Q3 2021/22. The words are kept as written and the due date is worked out from them.",
     )
-    lead = TextAreaField(
-        "Lead",
-        widget=GovTextArea(),
-        description="Codes from the key roles, for example DoP/DCS",
-    )
-    partners = TextAreaField("Delivery partners", widget=GovTextArea())
-    resources = TextAreaField("Resources", widget=GovTextArea(), description="Cost or staff time")
-    success_criteria = TextAreaField(
-        "How will we know?", widget=GovTextArea(), description="What will show the action has made a difference"
-    )
-    version = HiddenField()
+    lead = fields.text_area("Lead", hint="Codes from the key roles, for example DoP/DCS")
+    partners = fields.text_area("Delivery partners")
+    resources = fields.text_area("Resources", hint="Cost or staff time")
+    success_criteria = fields.text_area("How will we know?", hint="What will show the action has made a difference")
     seen_event = HiddenField()
-    submit = SubmitField("Save action", widget=GovSubmitInput())
+    submit = fields.submit_button("Save action")
 
     def __init__(self, *args, outcomes: list[Outcome], **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,16 +147,8 @@ class ActionForm(FlaskForm):
         )
 
     def values(self) -> action_service.ActionValues:
-        return action_service.ActionValues(
-            ref=self.ref.data or "",
-            title=self.title.data or "",
-            outcome_id=self.outcome_id.data,
-            section=self.section.data,
-            due_text=self.due_text.data,
-            lead=self.lead.data,
-            partners=self.partners.data,
-            resources=self.resources.data,
-            success_criteria=self.success_criteria.data,
+        return fields.values_from(
+            self, action_service.ActionValues, ref=self.ref.data or "", title=self.title.data or ""
         )
 
     def start_editing(self, version: int, latest_event_id: int) -> None:
@@ -212,12 +157,8 @@ class ActionForm(FlaskForm):
         self.seen_event.data = str(latest_event_id)
 
     @property
-    def expected_version(self) -> int | None:
-        return _int_or_none(self.version.data)
-
-    @property
     def seen_event_id(self) -> int | None:
-        return _int_or_none(self.seen_event.data)
+        return fields.int_or_none(self.seen_event.data)
 
     def seen(self) -> dict[str, int | None]:
         """The version and audit event this form was opened at, as edit_action takes them."""
@@ -234,45 +175,24 @@ class ActionForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    code = StringField(
+    code = fields.text_input(
         "Code",
-        widget=GovTextInput(),
-        description="How actions name the role in their lead, for example DCS or SALT SM",
-        validators=[_max("Code", KEY_TEXT_LIMIT)],
+        fields.too_long("Code", KEY_TEXT_LIMIT),
+        hint="How actions name the role in their lead, for example DCS or SALT SM",
     )
-    title = StringField(
-        "Role",
-        widget=GovTextInput(),
-        description="For example, Director of Children’s Services",
-    )
-    organisation = StringField(
-        "Organisation",
-        widget=GovTextInput(),
-        description="For example, Shropshire Council or the CCG",
-    )
-    person = StringField(
+    title = fields.text_input("Role", hint="For example, Director of Children’s Services")
+    organisation = fields.text_input("Organisation", hint="For example, Shropshire Council or the CCG")
+    person = fields.text_input(
         "Held by",
-        widget=GovTextInput(),
-        description="Who holds the role now. Leave blank if it is vacant. When this changes, who held it before is "
+        hint="Who holds the role now. Leave blank if it is vacant. When this changes, who held it before is "
         "kept in the role’s history.",
     )
-    contact = StringField(
-        "Contact",
-        widget=GovTextInput(),
-        description="An email address or phone number",
-        validators=[_max("Contact", 200)],
-    )
-    submit = SubmitField("Save key role", widget=GovSubmitInput())
+    contact = fields.text_input("Contact", fields.too_long("Contact", 200), hint="An email address or phone number")
+    submit = fields.submit_button("Save key role")
 
     def validate_code(self, field) -> None:
         if not (field.data or "").strip() and not (self.title.data or "").strip():
             raise StopValidation("Enter a code for the role, or a title if it has no code")
 
     def values(self) -> role_service.RoleValues:
-        return role_service.RoleValues(
-            code=self.code.data,
-            title=self.title.data,
-            organisation=self.organisation.data,
-            person=self.person.data,
-            contact=self.contact.data,
-        )
+        return fields.values_from(self, role_service.RoleValues)

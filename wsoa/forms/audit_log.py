@@ -1,11 +1,10 @@
 """Filtering the audit trail: a GET form whose values live in the query string, so a filtered view can be shared."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from wtforms import SelectField, SubmitField
 from wtforms.validators import StopValidation
 
 from wsoa.forms import select_choices
+from wsoa.forms.fields import dropdown, submit_button
 from wsoa.forms.periods import GovDateField
 from wsoa.services.audit_log import SYSTEM, AuditFilterOptions, AuditFilters
 
@@ -27,12 +26,12 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search: nothing changes
 
-    entity_type = SelectField("What changed", widget=GovSelect(), validate_choice=False)
-    event = SelectField("Event", widget=GovSelect(), validate_choice=False)
-    user = SelectField("Who", widget=GovSelect(), validate_choice=False)
+    entity_type = dropdown("What changed", validate_choice=False)
+    event = dropdown("Event", validate_choice=False)
+    user = dropdown("Who", validate_choice=False)
     from_date = GovDateField("From date", description="For example, 1 3 2021")
     to_date = GovDateField("To date", description="For example, 31 3 2021")
-    submit = SubmitField("Filter", widget=GovSubmitInput())
+    submit = submit_button("Filter")
 
     def offer(self, options: AuditFilterOptions) -> None:
         self.entity_type.choices = select_choices(

@@ -1,42 +1,44 @@
 """Signing in, changing a password and setting one from a link."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from wsoa.domain.password_rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from wsoa.forms.fields import strip_whitespace, submit_button, too_long
 
 
-def strip_whitespace(value):
-    """People paste addresses with a space at either end: forgive it."""
-    return value.strip() if isinstance(value, str) else value
+def email_address(required: str, *, hint: str = "") -> EmailField:
+    """An email address box, forgiving a space at either end; `required` is what to say when it is left empty."""
+    return EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        description=hint,
+        filters=[strip_whitespace],
+        validators=[
+            InputRequired(message=required),
+            Email(message="Enter an email address in the correct format, like name@example.com"),
+            too_long("Email address", 254),
+        ],
+    )
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip_whitespace],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = email_address("Enter your email address")
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
     )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = submit_button("Sign in")
 
 
 def _new_password_validators() -> list:
     return [
         InputRequired(message="Enter a new password"),
         Length(min=MIN_PASSWORD_LENGTH, message=f"Password must be {MIN_PASSWORD_LENGTH} characters or more"),
-        Length(max=MAX_PASSWORD_LENGTH, message=f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"),
+        too_long("Password", MAX_PASSWORD_LENGTH),
     ]
 
 
@@ -65,7 +67,7 @@ def _confirm_password_field() -> PasswordField:
 class SetPasswordForm(FlaskForm):
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
-    submit = SubmitField("Set password", widget=GovSubmitInput())
+    submit = submit_button("Set password")
 
 
 class ChangePasswordForm(FlaskForm):
@@ -76,4 +78,4 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
-    submit = SubmitField("Change password", widget=GovSubmitInput())
+    submit = submit_button("Change password")

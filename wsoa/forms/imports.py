@@ -1,21 +1,19 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
-from wtforms import HiddenField, SelectField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
 
+from wsoa.forms.fields import dropdown, file_upload, submit_button
 from wsoa.importing.mapping import FIELDS
 
 
 class UploadPlanForm(FlaskForm):
-    workbook = FileField(
+    workbook = file_upload(
         "Excel workbook (.xlsx)",
-        widget=GovFileInput(),
-        description="The action plan as your area keeps it. Nothing is saved until you confirm the preview.",
-        validators=[InputRequired(message="Select the Excel workbook to import")],
+        required="Select the Excel workbook to import",
+        hint="The action plan as your area keeps it. Nothing is saved until you confirm the preview.",
     )
-    target = SelectField("Import into", widget=GovSelect(), validate_choice=True)
-    submit = SubmitField("Preview the import", widget=GovSubmitInput())
+    target = dropdown("Import into", validate_choice=True)
+    submit = submit_button("Preview the import")
 
     def validate_workbook(self, field):
         name = (field.data.filename or "").lower() if field.data else ""
@@ -28,7 +26,7 @@ class UploadPlanForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     target = HiddenField()
     mapping = HiddenField()  # the column mapping the preview used, as JSON: kept with the plan
-    submit = SubmitField("Confirm and import", widget=GovSubmitInput())
+    submit = submit_button("Confirm and import")
 
 
 class RemapForm(FlaskForm):

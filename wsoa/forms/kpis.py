@@ -1,22 +1,11 @@
 """KPI forms: a KPI's definition, one recorded value, and a file of values to upload."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import Optional, ValidationError
 
 from wsoa.domain.kpi_values import (
     DIRECTION_LABELS,
@@ -25,129 +14,84 @@ from wsoa.domain.kpi_values import (
     FREQUENCY_LABELS,
     MAX_PERIOD_LABEL,
     KpiDraft,
-    NotANumber,
     Problem,
     ValueDraft,
     check_definition,
     parse_benchmarks,
     parse_milestones,
-    parse_number,
     resolve_value,
 )
 from wsoa.domain.wording import UNIT_LABELS, UNITS
-from wsoa.forms import select_choices, show_problems
+from wsoa.forms import fields, select_choices, show_problems
 from wsoa.forms.periods import GovDateField
 
 NO_CHOICE = ""
 
 
-class NumberField(StringField):
-    """A number typed as text ('1,200', '92%'), shown back as typed, checked in GOV.UK wording."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label=None, validators=None, *, required_message: str | None = None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required_message = required_message
-        self.number: Decimal | None = None
-
-    def process_data(self, value):
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            as_float = float(value)
-            value = f"{as_float:.0f}" if as_float.is_integer() else f"{as_float:.4f}".rstrip("0").rstrip(".")
-        super().process_data(value)
-
-    def pre_validate(self, form):
-        self.number = None
-        try:
-            self.number = parse_number(self.data)
-        except NotANumber:
-            raise StopValidation(f"{self.label.text} must be a number, like 92 or 0.5") from None
-        if self.number is None and self.required_message:
-            raise StopValidation(self.required_message)
-
-
 class KpiForm(FlaskForm):
-    name = StringField(
+    name = fields.text_input(
         "Name",
-        widget=GovTextInput(),
-        description="A short name for charts and reports, for example SALT: children seen within 18 weeks",
-        validators=[Length(max=200, message="Name must be 200 characters or fewer")],
+        fields.too_long("Name", 200),
+        hint="A short name for charts and reports, for example SALT: children seen within 18 weeks",
     )
-    text = TextAreaField(
-        "Impact measure",
-        widget=GovTextArea(),
-        description="The words of the impact measure, as the plan has them",
+    text = fields.text_area("Impact measure", hint="The words of the impact measure, as the plan has them")
+    outcome = fields.dropdown("Outcome (optional)", Optional(), validate_choice=True)
+    unit = fields.radios(
+        "Unit", ((unit, UNIT_LABELS[unit]) for unit in UNITS), choose="Select the unit the KPI is measured in"
     )
-    outcome = SelectField("Outcome (optional)", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    unit = RadioField(
-        "Unit",
-        widget=GovRadioInput(),
-        choices=select_choices((unit, UNIT_LABELS[unit]) for unit in UNITS),
-        invalid_choice_message="Select the unit the KPI is measured in",
-    )
-    direction = RadioField(
+    direction = fields.radios(
         "Which way is better?",
-        widget=GovRadioInput(),
-        choices=select_choices((d, DIRECTION_LABELS[d]) for d in DIRECTIONS),
-        invalid_choice_message="Select whether higher or lower is better, or a band to hold within",
+        ((d, DIRECTION_LABELS[d]) for d in DIRECTIONS),
+        choose="Select whether higher or lower is better, or a band to hold within",
     )
-    band_low = NumberField(
+    band_low = fields.NumberField(
         "Lowest value of the band", description="Only for a KPI held within a band", validators=[Optional()]
     )
-    band_high = NumberField("Highest value of the band", validators=[Optional()])
-    baseline_value = NumberField("Baseline value", description="Where the KPI started")
+    band_high = fields.NumberField("Highest value of the band", validators=[Optional()])
+    baseline_value = fields.NumberField("Baseline value", description="Where the KPI started")
     baseline_date = GovDateField("Baseline date", description="For example, 31 1 2020")
-    target_value = NumberField("Target value", description="A target of 0 is a real target, for example no exclusions")
-    target_date = GovDateField("Target date", description="When the target is to be met. For example, 31 3 2022")
-    milestones = TextAreaField(
-        "Milestones (trajectory)",
-        widget=GovTextArea(),
-        description=(
-            "Where the KPI should be on the way to the target: one per line, the date, a comma, then the value. "
-            "For example: 30/09/2020, 85"
-        ),
+    target_value = fields.NumberField(
+        "Target value", description="A target of 0 is a real target, for example no exclusions"
     )
-    tolerance = NumberField(
+    target_date = GovDateField("Target date", description="When the target is to be met. For example, 31 3 2022")
+    milestones = fields.text_area(
+        "Milestones (trajectory)",
+        hint="Where the KPI should be on the way to the target: one per line, the date, a comma, then the value. "
+        "For example: 30/09/2020, 85",
+    )
+    tolerance = fields.NumberField(
         "Tolerance (optional)",
         description=(
             "How far behind the trajectory still counts as at risk rather than off track, in the KPI's unit. "
             "Leave empty to use 5% of the distance from baseline to target."
         ),
     )
-    benchmarks = TextAreaField(
+    benchmarks = fields.text_area(
         "Benchmarks (optional)",
-        widget=GovTextArea(),
-        description=(
-            "Figures to compare with: one per line, what it is, its value and the date of the figure. "
-            "For example: England average, 0.06, 31/08/2020"
-        ),
+        hint="Figures to compare with: one per line, what it is, its value and the date of the figure. "
+        "For example: England average, 0.06, 31/08/2020",
     )
-    is_ratio = BooleanField(
-        "Values are a numerator over a denominator (for example 92 of 100 children): record both",
-        widget=GovCheckboxInput(),
+    is_ratio = fields.checkbox(
+        "Values are a numerator over a denominator (for example 92 of 100 children): record both"
     )
-    frequency = RadioField(
+    frequency = fields.radios(
         "How often is it reported? (optional)",
-        widget=GovRadioInput(),
-        choices=select_choices((f, FREQUENCY_LABELS[f]) for f in FREQUENCIES),
-        validators=[Optional()],
-        invalid_choice_message="Select how often the KPI is reported",
+        ((f, FREQUENCY_LABELS[f]) for f in FREQUENCIES),
+        Optional(),
+        choose="Select how often the KPI is reported",
     )
-    data_source = StringField(
+    data_source = fields.text_input(
         "Data source (optional)",
-        widget=GovTextInput(),
-        description="Where the figures come from, for example the SALT service's monthly waiting list report",
-        validators=[Length(max=300, message="Data source must be 300 characters or fewer")],
+        fields.too_long("Data source", 300),
+        hint="Where the figures come from, for example the SALT service's monthly waiting list report",
     )
-    owner_role = SelectField(
+    owner_role = fields.dropdown(
         "Owner (optional)",
-        widget=GovSelect(),
-        description="The role that records the values, from the key-roles glossary. Its holders can add values.",
-        validators=[Optional()],
+        Optional(),
+        hint="The role that records the values, from the key-roles glossary. Its holders can add values.",
         validate_choice=True,
     )
-    submit = SubmitField("Save KPI", widget=GovSubmitInput())
+    submit = fields.submit_button("Save KPI")
 
     # Domain problem fields that are named differently on the form.
     FIELD_NAMES = {"outcome_id": "outcome", "owner_role_id": "owner_role"}
@@ -190,23 +134,13 @@ class KpiForm(FlaskForm):
     def draft(self) -> KpiDraft:
         milestones, _ = parse_milestones(self.milestones.data)
         benchmarks, _ = parse_benchmarks(self.benchmarks.data)
-        return KpiDraft(
-            name=self.name.data,
-            text=self.text.data,
-            unit=self.unit.data,
-            direction=self.direction.data,
-            outcome_id=int(self.outcome.data) if (self.outcome.data or "").isdigit() else None,
-            baseline_value=self.baseline_value.number,
-            baseline_date=self.baseline_date.data,
-            target_value=self.target_value.number,
-            target_date=self.target_date.data,
-            tolerance=self.tolerance.number,
-            band_low=self.band_low.number,
-            band_high=self.band_high.number,
+        return fields.values_from(
+            self,
+            KpiDraft,
+            outcome_id=_id_or_none(self.outcome.data),
             is_ratio=bool(self.is_ratio.data),
             frequency=self.frequency.data or None,
-            data_source=self.data_source.data,
-            owner_role_id=int(self.owner_role.data) if (self.owner_role.data or "").isdigit() else None,
+            owner_role_id=_id_or_none(self.owner_role.data),
             milestones=milestones,
             benchmarks=benchmarks,
         )
@@ -227,6 +161,10 @@ class KpiForm(FlaskForm):
         show_problems(self, *problems, names=self.FIELD_NAMES)
 
 
+def _id_or_none(value: str | None) -> int | None:
+    return int(value) if (value or "").isdigit() else None
+
+
 def _clip(text: str | None, limit: int = 70) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -238,36 +176,27 @@ class KpiValueForm(FlaskForm):
         required=True,
         description="For a month, term or quarter, use its last day. For example, 31 3 2021",
     )
-    period_label = StringField(
+    period_label = fields.text_input(
         "Period (optional)",
-        widget=GovTextInput(),
-        description="How reports name the period, for example Mar 21, Q4 2020/21 or Spring term 2021",
-        validators=[Length(max=MAX_PERIOD_LABEL, message=f"Period must be {MAX_PERIOD_LABEL} characters or fewer")],
+        fields.too_long("Period", MAX_PERIOD_LABEL),
+        hint="How reports name the period, for example Mar 21, Q4 2020/21 or Spring term 2021",
     )
-    value = NumberField("Value")
-    numerator = NumberField("Numerator", description="For example, the number of children seen within 18 weeks")
-    denominator = NumberField("Denominator", description="For example, the number of children referred")
-    note = TextAreaField(
+    value = fields.NumberField("Value")
+    numerator = fields.NumberField("Numerator", description="For example, the number of children seen within 18 weeks")
+    denominator = fields.NumberField("Denominator", description="For example, the number of children referred")
+    note = fields.text_area(
         "Note (optional)",
-        widget=GovTextArea(),
-        description="What explains this value, or where it came from. A correction should say what was wrong.",
+        hint="What explains this value, or where it came from. A correction should say what was wrong.",
     )
     corrects = HiddenField()
-    submit = SubmitField("Save value", widget=GovSubmitInput())
+    submit = fields.submit_button("Save value")
 
     @property
     def corrects_id(self) -> int | None:
-        return int(self.corrects.data) if (self.corrects.data or "").isdigit() else None
+        return _id_or_none(self.corrects.data)
 
     def draft(self) -> ValueDraft:
-        return ValueDraft(
-            on=self.on.data,
-            value=self.value.number,
-            numerator=self.numerator.number,
-            denominator=self.denominator.number,
-            note=self.note.data,
-            period_label=self.period_label.data,
-        )
+        return fields.values_from(self, ValueDraft)
 
     def validate_for(self, kpi, today: date) -> bool:
         """The form's own checks plus the value rules (which the service checks again), all shown at once."""
@@ -292,13 +221,12 @@ class KpiValueForm(FlaskForm):
 
 
 class UploadValuesForm(FlaskForm):
-    values_file = FileField(
+    values_file = fields.file_upload(
         "CSV or Excel file",
-        widget=GovFileInput(),
-        description="A .csv or .xlsx file whose first row names the columns KPI, Date, Value and Note.",
-        validators=[InputRequired(message="Select a CSV or Excel file of KPI values")],
+        required="Select a CSV or Excel file of KPI values",
+        hint="A .csv or .xlsx file whose first row names the columns KPI, Date, Value and Note.",
     )
-    submit = SubmitField("Upload values", widget=GovSubmitInput())
+    submit = fields.submit_button("Upload values")
 
     def validate_values_file(self, field):
         name = (field.data.filename or "").lower() if field.data else ""

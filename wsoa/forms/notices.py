@@ -1,11 +1,11 @@
 """Reminder settings for a plan, and each person's choice of reminder emails."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from wsoa.forms import select_choices
+from wsoa.forms.fields import checkbox, radios, submit_button, text_input
 from wsoa.forms.periods import GovDateField
 
 
@@ -22,19 +22,18 @@ class ReminderSettingsForm(FlaskForm):
             NumberRange(0, 366, "Days before the board date must be a whole number from 0 to 366"),
         ],
     )
-    days_before = StringField(
+    days_before = text_input(
         "Send reminders this many days before updates are due",
-        widget=GovTextInput(),
-        description="Whole numbers separated by commas, for example 7, 1. Leave blank for none.",
+        hint="Whole numbers separated by commas, for example 7, 1. Leave blank for none.",
     )
-    on_the_day = BooleanField("Send a reminder on the day updates are due", widget=GovCheckboxInput())
+    on_the_day = checkbox("Send a reminder on the day updates are due")
     escalation_days_after = IntegerField(
         "Escalate this many days after updates were due",
         widget=GovTextInput(),
         description="To officers who ask for escalations and to each priority's lead. Leave blank for no escalation.",
         validators=[Optional(), NumberRange(0, 366, "Days after must be a whole number from 0 to 366")],
     )
-    submit = SubmitField("Save reminder settings", widget=GovSubmitInput())
+    submit = submit_button("Save reminder settings")
 
     def show_saved(self, schedule, period) -> None:
         """Fill the form with the plan's schedule and the period's own due date, as saved."""
@@ -56,21 +55,15 @@ class ReminderSettingsForm(FlaskForm):
 
 
 class NoticePreferenceForm(FlaskForm):
-    how = RadioField(
+    how = radios(
         "How do you want reminders about the actions you lead?",
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [("separate", "A separate email for each reminder"), ("digest", "One weekly email on Mondays")]
-        ),
+        [("separate", "A separate email for each reminder"), ("digest", "One weekly email on Mondays")],
+        InputRequired("Select how you want reminders"),
+        choose="Select how you want reminders",
         default="separate",
-        validators=[InputRequired("Select how you want reminders")],
-        invalid_choice_message="Select how you want reminders",
     )
-    escalations = BooleanField(
-        "Email me when leads have not updated their actions after the due date (escalations)",
-        widget=GovCheckboxInput(),
-    )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    escalations = checkbox("Email me when leads have not updated their actions after the due date (escalations)")
+    submit = submit_button("Save")
 
 
 class SendReminderForm(FlaskForm):

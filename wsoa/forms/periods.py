@@ -3,11 +3,11 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms.fields import DateField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
+from wsoa.forms.fields import checkbox, submit_button, text_input, too_long
 from wsoa.models.types import KEY_TEXT_LIMIT
 
 PARTS = ("day", "month", "year")
@@ -59,15 +59,11 @@ class GovDateField(DateField):
 
 
 class ReviewPeriodForm(FlaskForm):
-    label = StringField(
+    label = text_input(
         "Name",
-        widget=GovTextInput(),
-        description="How board papers refer to it, for example Q3 2021/22 or Mar 21",
-        validators=[
-            DataRequired("Enter a name for the review period"),
-            # As long as an imported period name may be (it is indexed, so not unbounded).
-            Length(max=KEY_TEXT_LIMIT, message=f"Name must be {KEY_TEXT_LIMIT:,} characters or fewer"),
-        ],
+        DataRequired("Enter a name for the review period"),
+        too_long("Name", KEY_TEXT_LIMIT),  # as long as an imported period name may be (it is indexed)
+        hint="How board papers refer to it, for example Q3 2021/22 or Mar 21",
     )
     start_date = GovDateField("Start date", required=True, description="For example, 1 10 2021")
     end_date = GovDateField("End date", required=True, description="For example, 31 12 2021")
@@ -79,7 +75,7 @@ class ReviewPeriodForm(FlaskForm):
         description="When leads' progress updates are due; reminders count from it. Leave blank for a set number "
         "of days before the board date (or the end), as the plan's reminder settings say. For example, 13 1 2022",
     )
-    submit = SubmitField("Save review period", widget=GovSubmitInput())
+    submit = submit_button("Save review period")
 
     def validate_updates_due_on(self, field):
         anchor = self.board_date.data or self.end_date.data
@@ -93,9 +89,7 @@ class ReviewPeriodForm(FlaskForm):
 
 
 class OpenReviewPeriodForm(ReviewPeriodForm):
-    make_current = BooleanField(
-        "Make this the current review period (progress updates are recorded against the current period)",
-        widget=GovCheckboxInput(),
-        default=True,
+    make_current = checkbox(
+        "Make this the current review period (progress updates are recorded against the current period)", default=True
     )
-    submit = SubmitField("Open review period", widget=GovSubmitInput())
+    submit = submit_button("Open review period")

@@ -1,11 +1,10 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from wsoa.domain.rag import RAG_LABELS, RAG_VALUES
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.forms import select_choices
+from wsoa.forms.fields import checkbox, dropdown, submit_button, text_input
 
 
 class ActionFilterForm(FlaskForm):
@@ -14,22 +13,16 @@ class ActionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    priority = SelectField("Priority", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    lead = SelectField("Lead", widget=GovSelect(), validators=[Optional()], validate_choice=True)
-    rag = SelectField(
+    priority = dropdown("Priority", Optional(), validate_choice=True)
+    lead = dropdown("Lead", Optional(), validate_choice=True)
+    rag = dropdown(
         "RAG rating",
-        widget=GovSelect(),
+        Optional(),
         choices=select_choices([("", "Any"), *((r, RAG_LABELS[r]) for r in RAG_VALUES), ("none", "Not rated")]),
-        validators=[Optional()],
     )
-    overdue = BooleanField("Only overdue actions", widget=GovCheckboxInput())
-    due_before = StringField(
-        "Due before",
-        widget=GovTextInput(),
-        description="For example, 31 3 2021, 31/03/2021 or Mar 21",
-        validators=[Optional()],
-    )
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+    overdue = checkbox("Only overdue actions")
+    due_before = text_input("Due before", Optional(), hint="For example, 31 3 2021, 31/03/2021 or Mar 21")
+    submit = submit_button("Apply filters")
 
     def validate_due_before(self, field):
         if field.data and parse_timeframe(field.data).end is None:

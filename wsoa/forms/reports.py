@@ -1,11 +1,12 @@
 """Choosing a board report: period, comparison, priorities, appendix and format, all in the query string."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from werkzeug.datastructures import MultiDict
-from wtforms import RadioField, SelectField, SelectMultipleField, SubmitField, ValidationError
+from wtforms import SelectMultipleField, ValidationError
 
 from wsoa.forms import select_choices
+from wsoa.forms.fields import dropdown, radios, submit_button
 from wsoa.reports.assemble import ReportOptions, ReportSource
 
 FORMATS = {"html": "Web page", "pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
@@ -18,14 +19,9 @@ class BoardReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField(
-        "Review period", widget=GovSelect(), validate_choice=True, invalid_choice_message="Select a review period"
-    )
-    compare_with = SelectField(
-        "Compare with",
-        widget=GovSelect(),
-        validate_choice=True,
-        invalid_choice_message="Select a review period to compare with",
+    period = dropdown("Review period", validate_choice=True, invalid_choice_message="Select a review period")
+    compare_with = dropdown(
+        "Compare with", validate_choice=True, invalid_choice_message="Select a review period to compare with"
     )
     priority = SelectMultipleField(
         "Priorities",
@@ -34,19 +30,13 @@ class BoardReportForm(FlaskForm):
         validate_choice=True,
         invalid_choice_message="Select priorities of this plan",
     )
-    appendix = RadioField(
+    appendix = radios(
         "Include the appendix (key roles and the full action list)?",
-        widget=GovRadioInput(),
-        choices=select_choices([("yes", "Yes"), ("no", "No")]),
-        invalid_choice_message="Select whether to include the appendix",
+        [("yes", "Yes"), ("no", "No")],
+        choose="Select whether to include the appendix",
     )
-    format = RadioField(
-        "Format",
-        widget=GovRadioInput(),
-        choices=select_choices(list(FORMATS.items())),
-        invalid_choice_message="Select a format",
-    )
-    submit = SubmitField("Show report", widget=GovSubmitInput())
+    format = radios("Format", FORMATS.items(), choose="Select a format")
+    submit = submit_button("Show report")
     source: ReportSource
 
     @classmethod

@@ -2,21 +2,13 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from wsoa.domain.rag import Rag
 from wsoa.domain.updates import CONFIDENCE_LEVELS, CurrentDue, UpdateDraft, check_update
-from wsoa.forms import select_choices
+from wsoa.forms import fields, select_choices
 
 NOT_RATED = "none"
 
@@ -30,20 +22,8 @@ RAG_CHOICES = [
 CONFIDENCE_CHOICES = [*((value, label) for value, label in CONFIDENCE_LEVELS.items()), (NOT_RATED, "Not yet known")]
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-class ProgressUpdateForm(FlaskForm):
-    rag = RadioField(
-        "Delivery: how is this action going?",
-        widget=GovRadioInput(),
-        choices=select_choices(RAG_CHOICES),
-        invalid_choice_message="Select a RAG rating",
-    )
+class ProgressUpdateForm(fields.RemembersVersion, FlaskForm):
+    rag = fields.radios("Delivery: how is this action going?", RAG_CHOICES, choose="Select a RAG rating")
     confidence = RadioField(
         "Impact: how confident are you that this action will make the difference it is meant to?",
         widget=GovRadioInput(),
@@ -51,39 +31,33 @@ class ProgressUpdateForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
-    narrative = TextAreaField(
+    narrative = fields.text_area(
         "Progress this period",
-        widget=GovTextArea(),
-        description="What has been done, and what difference it has made for children, young people and families",
+        hint="What has been done, and what difference it has made for children, young people and families",
     )
-    next_steps = TextAreaField("Next steps", widget=GovTextArea())
-    risks = TextAreaField("Risks or barriers, and how they are being mitigated", widget=GovTextArea())
-    revised_due_text = StringField(
+    next_steps = fields.text_area("Next steps")
+    risks = fields.text_area("Risks or barriers, and how they are being mitigated")
+    revised_due_text = fields.text_input(
         "Revised completion date",
-        widget=GovTextInput(),
-        description="Only if the completion date is moving. For example, Mar 22, 31/03/2022 or Q4 2021/22",
-        validators=[Length(max=300, message="Revised completion date must be 300 characters or fewer")],
+        fields.too_long("Revised completion date", 300),
+        hint="Only if the completion date is moving. For example, Mar 22, 31/03/2022 or Q4 2021/22",
     )
-    revised_due_reason = TextAreaField("Why is the completion date moving?", widget=GovTextArea())
-    revised_due_agreed_by = StringField(
+    revised_due_reason = fields.text_area("Why is the completion date moving?")
+    revised_due_agreed_by = fields.text_input(
         "Who agreed the new completion date?",
-        widget=GovTextInput(),
-        description="For example, SEND Strategic Board, 14 January 2022",
-        validators=[Length(max=200, message="Who agreed the new date must be 200 characters or fewer")],
+        fields.too_long("Who agreed the new date", 200),
+        hint="For example, SEND Strategic Board, 14 January 2022",
     )
-    evidence = TextAreaField(
-        "Evidence",
-        widget=GovTextArea(),
-        description="Links or document references, one per line. Needed when the action is complete (Blue).",
+    evidence = fields.text_area(
+        "Evidence", hint="Links or document references, one per line. Needed when the action is complete (Blue)."
     )
     evidence_files = MultipleFileField(
         "Evidence files",
         widget=GovFileInput(multiple=True),
         description="PDF, Word, Excel, PowerPoint, images or text. Kept with this update; a correction is a new file.",
     )
-    version = HiddenField()
     seen_update = HiddenField()
-    submit = SubmitField("Save update", widget=GovSubmitInput())
+    submit = fields.submit_button("Save update")
 
     def uploads(self) -> list[tuple[str, bytes]]:
         """The chosen files as (name, bytes); a file input left empty sends one nameless part, which is skipped."""
@@ -97,25 +71,11 @@ class ProgressUpdateForm(FlaskForm):
         def rating(value):
             return None if value in (None, "", NOT_RATED) else value
 
-        return UpdateDraft(
-            rag=rating(self.rag.data),
-            confidence=rating(self.confidence.data),
-            narrative=self.narrative.data,
-            next_steps=self.next_steps.data,
-            risks=self.risks.data,
-            revised_due_text=self.revised_due_text.data,
-            revised_due_reason=self.revised_due_reason.data,
-            revised_due_agreed_by=self.revised_due_agreed_by.data,
-            evidence=self.evidence.data,
-        )
-
-    @property
-    def expected_version(self) -> int | None:
-        return _int_or_none(self.version.data)
+        return fields.values_from(self, UpdateDraft, rag=rating(self.rag.data), confidence=rating(self.confidence.data))
 
     @property
     def seen_update_id(self) -> int | None:
-        return _int_or_none(self.seen_update.data)
+        return fields.int_or_none(self.seen_update.data)
 
     def validate_with(self, current: CurrentDue) -> bool:
         """The form's own checks plus the domain rules (which the service checks again), all shown at once."""
@@ -150,59 +110,34 @@ class RoleChoiceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    role = SelectField("Show actions led by", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    submit = SubmitField("Show actions", widget=GovSubmitInput())
+    role = fields.dropdown("Show actions led by", Optional(), validate_choice=False)
+    submit = fields.submit_button("Show actions")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+def _trimmed_text(label: str, *validators) -> TextAreaField:
+    return fields.text_area(label, *validators, filters=[fields.strip_whitespace])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
-        "Comment",
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a comment"),
-            Length(max=10000, message="A comment must be 10,000 characters or fewer"),
-        ],
-    )
-    is_challenge = BooleanField(
-        "This is a board challenge: the lead or an officer must answer it", widget=GovCheckboxInput()
-    )
-    submit = SubmitField("Add comment", widget=GovSubmitInput())
+    body = _trimmed_text("Comment", DataRequired(message="Enter a comment"), fields.too_long("A comment", 10_000))
+    is_challenge = fields.checkbox("This is a board challenge: the lead or an officer must answer it")
+    submit = fields.submit_button("Add comment")
 
 
 class AnswerForm(FlaskForm):
-    body = TextAreaField(
-        "Answer",
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter an answer"),
-            Length(max=10000, message="An answer must be 10,000 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Answer challenge", widget=GovSubmitInput())
+    body = _trimmed_text("Answer", DataRequired(message="Enter an answer"), fields.too_long("An answer", 10_000))
+    submit = fields.submit_button("Answer challenge")
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(
+    decision = fields.radios(
         "Sign off this update?",
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")]
-        ),
-        validators=[InputRequired(message="Select sign off or return")],
-        invalid_choice_message="Select sign off or return",
+        [("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")],
+        InputRequired(message="Select sign off or return"),
+        choose="Select sign off or return",
     )
-    reason = TextAreaField(
-        "Why is it being returned?",
-        widget=GovTextArea(),
-        validators=[Length(max=5000, message="The reason must be 5,000 characters or fewer")],
-    )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    reason = fields.text_area("Why is it being returned?", fields.too_long("The reason", 5_000))
+    submit = fields.submit_button("Save decision")
 
     def validate_reason(self, field):
         if self.decision.data == "returned" and not (field.data or "").strip():
@@ -210,5 +145,5 @@ class ReviewForm(FlaskForm):
 
 
 class SignOffSettingForm(FlaskForm):
-    required = BooleanField("Updates need sign-off before they count in the board paper", widget=GovCheckboxInput())
-    submit = SubmitField("Save sign-off setting", widget=GovSubmitInput())
+    required = fields.checkbox("Updates need sign-off before they count in the board paper")
+    submit = fields.submit_button("Save sign-off setting")

@@ -1,12 +1,13 @@
 """Adding and editing users: who they are, their permission level and the glossary roles they hold."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectMultipleField
+from wtforms.validators import InputRequired
 
 from wsoa.forms import select_choices
-from wsoa.forms.auth import strip_whitespace
+from wsoa.forms.auth import email_address
+from wsoa.forms.fields import radios, strip_whitespace, submit_button, text_input, too_long, values_from
 from wsoa.models import Role
 from wsoa.services.users import UserValues
 
@@ -32,33 +33,19 @@ def role_label(role: Role) -> str:
 
 
 class UserForm(FlaskForm):
-    name = StringField(
+    name = text_input(
         "Full name",
-        widget=GovTextInput(),
+        InputRequired(message="Enter the person’s full name"),
+        too_long("Full name", 200),
         filters=[strip_whitespace],
-        validators=[
-            InputRequired(message="Enter the person’s full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
     )
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        description="They sign in with this",
-        filters=[strip_whitespace],
-        validators=[
-            InputRequired(message="Enter an email address"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
-    level = RadioField(
+    email = email_address("Enter an email address", hint="They sign in with this")
+    level = radios(
         "Permission level",
-        widget=GovRadioInput(),
-        description="What they may do in the tracker",
-        choices=select_choices(LEVEL_CHOICES),
-        validators=[InputRequired(message="Select a permission level")],
-        invalid_choice_message="Select a permission level",
+        LEVEL_CHOICES,
+        InputRequired(message="Select a permission level"),
+        choose="Select a permission level",
+        hint="What they may do in the tracker",
     )
     roles = SelectMultipleField(
         "Key roles they hold",
@@ -67,7 +54,7 @@ class UserForm(FlaskForm):
         invalid_choice_message="Select key roles from the list",
         coerce=str,
     )
-    submit = SubmitField("Add user", widget=GovSubmitInput())
+    submit = submit_button("Add user")
 
     def __init__(self, *args, roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,15 +66,14 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
-    active = RadioField(
+    active = radios(
         "Can they sign in?",
-        widget=GovRadioInput(),
-        description="Deactivate people who leave: their name stays on everything they wrote",
-        choices=select_choices(ACTIVE_CHOICES),
-        validators=[InputRequired(message="Select whether they can sign in")],
-        invalid_choice_message="Select whether they can sign in",
+        ACTIVE_CHOICES,
+        InputRequired(message="Select whether they can sign in"),
+        choose="Select whether they can sign in",
+        hint="Deactivate people who leave: their name stays on everything they wrote",
     )
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = submit_button("Save changes")
 
     def show_user(self, user) -> None:
         """Fill the choices the user's own fields cannot: the roles they hold and whether they can sign in."""
@@ -95,10 +81,4 @@ class EditUserForm(UserForm):
         self.active.data = "yes" if user.active else "no"
 
     def values(self) -> UserValues:
-        return UserValues(
-            name=self.name.data,
-            email=self.email.data,
-            level=self.level.data,
-            role_codes=self.roles.data,
-            active=self.active.data == "yes",
-        )
+        return values_from(self, UserValues, role_codes=self.roles.data, active=self.active.data == "yes")
