@@ -74,15 +74,7 @@ def this_page() -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.globals["this_page"] = this_page
-    app.jinja_env.filters.update(
-        uk_date=uk_day,
-        uk_datetime=uk_moment,
-        rag_tag=rag_tag,
-        rag_label=rag_label,
-        confidence_label=confidence_label,
-        linkify=linkify,
-        number=format_number,
-        kpi_value=format_value,
-        first_line=first_line,
-        escape=escape,
-    )
+    # Most filters go by their function's name; the rest by the shorter names templates use.
+    named_as_written = (rag_tag, rag_label, confidence_label, linkify, first_line, escape)
+    app.jinja_env.filters.update({function.__name__: function for function in named_as_written})
+    app.jinja_env.filters.update(uk_date=uk_day, uk_datetime=uk_moment, number=format_number, kpi_value=format_value)

@@ -6,6 +6,7 @@ from config import IMPORTS_DIR
 from wsoa.extensions import db
 from wsoa.importing.workbook import read_workbook
 from wsoa.models import Plan
+from wsoa.services import audit
 from wsoa.services.accounts import find_user_by_email
 from wsoa.services.imports import file_hash, import_parsed_plan
 from wsoa.services.users import create_user
@@ -19,6 +20,12 @@ DEMO_USERS = (
     ("no@demo.example", "Julia Dean (demo)", "lead", ("NO",)),
     ("board@demo.example", "Demo Board Member", "viewer", ()),
 )
+
+
+def record_demo_data(event: str, entity, summary: str, added: dict) -> None:
+    """Flush what a demo loader added and record it in the audit trail, as done by the system (no user)."""
+    db.session.flush()
+    audit.record(event=event, entity=entity, summary=summary, user_id=None, after=added)
 
 
 def load_demo() -> list[str]:

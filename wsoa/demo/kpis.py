@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from config import IMPORTS_DIR
+from wsoa.demo import record_demo_data
 from wsoa.extensions import db
 from wsoa.models import Kpi, KpiBenchmark, KpiMilestone, KpiValue, Plan, Priority, Role, User, user_role
-from wsoa.services import audit
 
 # Data, not code: each KPI's definition and values, and the one correction (imports/demo/kpis.toml).
 DEMO_KPIS_FILE = IMPORTS_DIR / "demo" / "kpis.toml"
@@ -83,14 +83,8 @@ def add_demo_kpis(plan: Plan) -> str | None:
         defined += 1
     if not defined:
         return None
-    db.session.flush()
-    audit.record(
-        event="demo.kpis_added",
-        entity=plan,
-        summary=f"Demo data: {defined} impact measures defined as KPIs with illustrative values",
-        user_id=None,
-        after={"kpis": defined},
-    )
+    summary = f"Demo data: {defined} impact measures defined as KPIs with illustrative values"
+    record_demo_data("demo.kpis_added", plan, summary, {"kpis": defined})
     return (
         f"Defined {defined} demo KPIs from the plan's impact measures, with illustrative values (labelled Demo data)."
     )

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from wsoa.demo import record_demo_data
 from wsoa.extensions import db
 from wsoa.models import Action, ActionLead, Plan, ProgressUpdate, ReviewPeriod, User, user_role
-from wsoa.services import audit
 from wsoa.services.periods import make_current_period
 
 DEMO_PERIOD = ("Mar 21", date(2020, 12, 1), date(2021, 3, 31), date(2021, 4, 20))
@@ -114,14 +114,8 @@ def add_demo_review_period(plan: Plan) -> str | None:
             .values(version=Action.version + 1)
             .execution_options(synchronize_session=False)
         )
-    db.session.flush()
-    audit.record(
-        event="demo.updates_added",
-        entity=period,
-        summary=f"Demo data: review period {label} with {len(rows)} illustrative updates",
-        user_id=None,
-        after={"period": label, "updates": len(rows)},
-    )
+    summary = f"Demo data: review period {label} with {len(rows)} illustrative updates"
+    record_demo_data("demo.updates_added", period, summary, {"period": label, "updates": len(rows)})
     return f"Opened the demo review period {label} with {len(rows)} illustrative updates (labelled Demo data)."
 
 

@@ -219,28 +219,22 @@ def kpi_status(kpi: KpiDefinition, readings: Iterable[KpiReading], as_at: date) 
         )
     gap = _better_by(kpi.direction, value, expected)
 
+    def judged(status: KpiStatus, explanation: str) -> StatusResult:
+        return StatusResult(status, latest, expected, gap, stale, explanation)
+
     if kpi.target is None:
         status = KpiStatus.ON_TRACK if gap >= 0 else KpiStatus.OFF_TRACK
         reference = " and ".join(
             words for words, present in (("the baseline", kpi.baseline), ("milestones", kpi.milestones)) if present
         )
-        return StatusResult(
-            status,
-            latest,
-            expected,
-            gap,
-            stale,
-            f"{latest_words} against {_number(expected)} ({reference}); {_how_far(gap)}; no target set.",
+        return judged(
+            status, f"{latest_words} against {_number(expected)} ({reference}); {_how_far(gap)}; no target set."
         )
 
     target_value = float(kpi.target.value)
     if _better_by(kpi.direction, value, target_value) >= 0:
-        return StatusResult(
+        return judged(
             KpiStatus.TARGET_MET,
-            latest,
-            expected,
-            gap,
-            stale,
             f"{latest_words} meets the target of {_number(target_value)} due by {_day(kpi.target.on)}.",
         )
 
@@ -256,14 +250,7 @@ def kpi_status(kpi: KpiDefinition, readings: Iterable[KpiReading], as_at: date) 
         reference = "the target; no baseline or milestones to draw a trajectory from"
     else:
         reference = "the trajectory"
-    return StatusResult(
-        status,
-        latest,
-        expected,
-        gap,
-        stale,
-        f"{latest_words} against an expected {_number(expected)} ({reference}); {_how_far(gap)}.",
-    )
+    return judged(status, f"{latest_words} against an expected {_number(expected)} ({reference}); {_how_far(gap)}.")
 
 
 def _band_words(low: float, high: float) -> str:

@@ -6,11 +6,11 @@ a new version of a comment.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 EVIDENCE_STORES = ("database", "directory")
 REVIEW_DECISIONS = ("signed_off", "returned")
@@ -20,9 +20,7 @@ class EvidenceFile(db.Model):
     """A file attached to a progress update. Its bytes are in `content` or, stored in a directory, named by sha256."""
 
     __tablename__ = "evidence_file"
-    __table_args__ = (
-        CheckConstraint(f"stored_in IN ({', '.join(repr(s) for s in EVIDENCE_STORES)})", name="stored_in_allowed"),
-    )
+    __table_args__ = (allowed_values("stored_in", EVIDENCE_STORES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id"), index=True)
@@ -42,9 +40,7 @@ class UpdateReview(db.Model):
     """An accountable officer's decision on a progress update: signed off, or returned with a reason."""
 
     __tablename__ = "update_review"
-    __table_args__ = (
-        CheckConstraint(f"decision IN ({', '.join(repr(s) for s in REVIEW_DECISIONS)})", name="decision_allowed"),
-    )
+    __table_args__ = (allowed_values("decision", REVIEW_DECISIONS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id"), index=True)

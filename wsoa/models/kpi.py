@@ -4,12 +4,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.domain.wording import UNITS
 from wsoa.extensions import db
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 if TYPE_CHECKING:
     from wsoa.models.plan import Outcome, Priority
@@ -24,11 +24,8 @@ Number = Numeric(14, 4)
 class Kpi(db.Model):
     __tablename__ = "kpi"
     __table_args__ = (
-        CheckConstraint(f"direction IN ({', '.join(repr(d) for d in KPI_DIRECTIONS)})", name="direction_allowed"),
-        CheckConstraint(
-            f"frequency IS NULL OR frequency IN ({', '.join(repr(f) for f in KPI_FREQUENCIES)})",
-            name="frequency_allowed",
-        ),
+        allowed_values("direction", KPI_DIRECTIONS),
+        allowed_values("frequency", KPI_FREQUENCIES, nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

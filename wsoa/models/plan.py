@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 if TYPE_CHECKING:
     from wsoa.models.kpi import Kpi
@@ -24,15 +24,11 @@ PLAN_KINDS = {
 PLAN_STATUSES = ("draft", "active", "closed")
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Plan(db.Model):
     __tablename__ = "plan"
     __table_args__ = (
-        CheckConstraint(_in("kind", PLAN_KINDS), name="kind_allowed"),
-        CheckConstraint(_in("status", PLAN_STATUSES), name="status_allowed"),
+        allowed_values("kind", PLAN_KINDS),
+        allowed_values("status", PLAN_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,23 +3,18 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.domain.rag import RAG_VALUES
 from wsoa.extensions import db
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 if TYPE_CHECKING:
     from wsoa.models.plan import Action, Plan
     from wsoa.models.users import User
 
 UPDATE_SOURCES = ("app", "import", "demo")
-
-
-def _rag_check(column: str) -> CheckConstraint:
-    allowed = ", ".join(repr(v) for v in RAG_VALUES)
-    return CheckConstraint(f"{column} IS NULL OR {column} IN ({allowed})", name=f"{column}_allowed")
 
 
 class ReviewPeriod(db.Model):
@@ -47,9 +42,9 @@ class ProgressUpdate(db.Model):
     __table_args__ = (
         # "Was this action updated in this period?" as one index probe per action (pages ask it for every row).
         Index("ix_progress_update_action_period", "action_id", "review_period_id"),
-        _rag_check("rag"),
-        _rag_check("confidence"),
-        CheckConstraint(f"source IN ({', '.join(repr(s) for s in UPDATE_SOURCES)})", name="source_allowed"),
+        allowed_values("rag", RAG_VALUES, nullable=True),
+        allowed_values("confidence", RAG_VALUES, nullable=True),
+        allowed_values("source", UPDATE_SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

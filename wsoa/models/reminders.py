@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 if TYPE_CHECKING:
     from wsoa.models.users import User
@@ -50,7 +50,7 @@ class Notice(db.Model):
     __tablename__ = "notice"
     __table_args__ = (
         UniqueConstraint("recipient_id", "plan_id", "review_period_id", "occasion"),
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in NOTICE_STATUSES)})", name="status_allowed"),
+        allowed_values("status", NOTICE_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
 from wsoa.models.roles import Role
-from wsoa.models.types import UTCDateTime, utcnow
+from wsoa.models.types import UTCDateTime, allowed_values, utcnow
 
 LEVELS = ("admin", "editor", "lead", "viewer")
 
@@ -22,7 +22,7 @@ user_role = Table(
 
 class User(UserMixin, db.Model):
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint(f"level IN ({', '.join(repr(v) for v in LEVELS)})", name="level_allowed"),)
+    __table_args__ = (allowed_values("level", LEVELS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

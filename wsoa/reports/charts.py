@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import escape
 
 from wsoa.domain.wording import UNIT_AXIS_LABELS, format_value, uk_day
+from wsoa.reports.svg import chart_settings, inlinable
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,11 +34,7 @@ BLUE, GREY, GREEN, PURPLE, BLACK, LIGHT_GREEN, MID_GREY = (
 )
 BENCHMARK_COLOURS = ("#4c2c92", "#912b88", "#d4351c")
 RC = {
-    "svg.hashsalt": "wsoa-kpi",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["Liberation Sans", "DejaVu Sans", "Arial"],
-    "font.size": 9,
+    **chart_settings(hash_salt="wsoa-kpi", font_size=9),
     "axes.edgecolor": GREY,
     "axes.labelcolor": BLACK,
     "xtick.color": BLACK,
@@ -263,18 +260,8 @@ def _month_locator(start: date, end: date, max_ticks: int):
     return mdates.YearLocator(base=years, month=1, day=1)
 
 
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
-_STYLE_ELEMENT = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 _ROOT = re.compile(r"<svg\b([^>]*)>")
 _SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
-
-
-def _presentation_attributes(match: re.Match) -> str:
-    declarations = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
-    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in declarations)
 
 
 def _slug(text: str) -> str:
@@ -283,12 +270,7 @@ def _slug(text: str) -> str:
 
 def _accessible_svg(raw: str, *, title: str, description: str, id_prefix: str, labelled: bool = True) -> str:
     prefix = _slug(id_prefix)
-    svg = raw[raw.index("<svg") :]
-    svg = _METADATA.sub("", svg)
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
-    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
-    svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+    svg = inlinable(raw, prefix)
     labels = f' aria-labelledby="{prefix}-title {prefix}-desc"' if labelled else ""
     opening = (
         f'<svg{{}} role="img"{labels} focusable="false" class="app-kpi-chart" '

@@ -15,6 +15,7 @@ from config import TEMPLATES_DIR
 from wsoa.domain.wording import format_number, uk_day, uk_moment
 from wsoa.reports import rag_chart
 from wsoa.reports.model import BoardReport, KpiLine
+from wsoa.reports.svg import inlinable
 
 STANDALONE_TEMPLATE = "reports/board_report_standalone.html"
 
@@ -97,32 +98,14 @@ def chart_markup(report: BoardReport) -> dict[str, Markup]:
 
 
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
-_STYLE_ELEMENT = re.compile(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", re.DOTALL)
-_STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
-
-
-def _presentation_attributes(match: re.Match) -> str:
-    declarations = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
-    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in declarations)
 
 
 def inline_svg(svg: str, prefix: str) -> str:
     """Matplotlib SVG made safe to inline, any number of times, in a page with a strict CSP.
 
-    Drops the XML prolog, metadata and the <style> element (inline, its `*` rule would style the whole page);
-    turns style attributes into presentation attributes (style-src 'self' blocks style attributes); and prefixes
-    every id so that several charts in one document do not collide.
+    See `svg.inlinable`; the root also carries the line joins and caps the dropped <style> element set.
     """
-    svg = svg[svg.index("<svg") :]
-    svg = _METADATA.sub("", svg)
-    svg = _STYLE_ELEMENT.sub("", svg)
-    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
-    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
-    return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+    return inlinable(svg, prefix).replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def _figure(svg: str, description: str, key: str) -> Markup:

@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from wsoa.domain.rag import NOT_RATED, rag_label
+from wsoa.reports.svg import chart_settings
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -16,13 +17,7 @@ if TYPE_CHECKING:
 COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "blue": "#1d70b8", NOT_RATED: "#b1b4b6"}
 TEXT_ON = {"red": "#ffffff", "amber": "#0b0c0c", "green": "#ffffff", "blue": "#ffffff", NOT_RATED: "#0b0c0c"}
 ORDER = ("red", "amber", "green", "blue", NOT_RATED)
-RC = {
-    "svg.hashsalt": "wsoa",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["Liberation Sans", "DejaVu Sans", "Arial"],
-    "font.size": 8,
-}
+RC = chart_settings(hash_salt="wsoa", font_size=8)
 WIDTH_INCHES = 7.0
 HEIGHT_INCHES = 0.75
 # A segment narrower than this share of the bar has its count only in the legend.
