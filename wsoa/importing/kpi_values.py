@@ -22,6 +22,8 @@ from wsoa.domain.kpi_values import (
     resolve_value,
     uk_day,
 )
+from wsoa.importing.problems import OneLineRefusal
+from wsoa.importing.safety import opened_workbook
 
 MAX_UPLOAD_ROWS = 5000
 MAX_BLANK_RUN = 1000
@@ -34,12 +36,8 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class UploadUnreadable(Exception):
+class UploadUnreadable(OneLineRefusal):
     """The file cannot be read as a table of values; the reason is one line for the person who uploaded it."""
-
-    def __init__(self, reason: str):
-        self.reason = " ".join(str(reason).split())
-        super().__init__(self.reason)
 
 
 Cell = Any
@@ -116,23 +114,11 @@ def _read_xlsx(content: bytes) -> Table:
         raise UploadUnreadable("it expands to far more data than a table of values holds, so it was refused")
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise UploadUnreadable("it is a zip file but not an Excel workbook (.xlsx)")
-    from openpyxl import load_workbook  # imported here: only uploads need it
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:
-        raise UploadUnreadable(f"it could not be opened as an Excel workbook ({type(error).__name__})") from None
-    try:
+    with opened_workbook(content, UploadUnreadable, lambda error: type(error).__name__) as workbook:
         sheet = workbook.worksheets[0]
         return _collect(
             (number, (_cell_value(cell) for cell in row)) for number, row in enumerate(sheet.iter_rows(), start=1)
         )
-    except UploadUnreadable:
-        raise
-    except Exception as error:
-        raise UploadUnreadable(f"its contents could not be read ({type(error).__name__})") from None
-    finally:
-        workbook.close()
 
 
 def _cell_value(cell) -> Cell:

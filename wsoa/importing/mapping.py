@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from openpyxl.utils import column_index_from_string
 
 from wsoa.importing.headers import normalise
+from wsoa.importing.problems import OneLineRefusal
 
 # field → what the preview calls it. "extra" keeps the cells with the action under their heading; "ignore" drops them.
 FIELDS = {
@@ -45,12 +46,8 @@ _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 MAX_ENTRIES = 2000
 
 
-class MappingProblem(Exception):
+class MappingProblem(OneLineRefusal):
     """A mapping that cannot be used; the reason is one line naming the entry."""
-
-    def __init__(self, reason: str):
-        self.reason = " ".join(str(reason).split())
-        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,16 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-class WorkbookUnreadable(Exception):
-    """The file cannot be read as a workbook at all; the message is one line for the person who uploaded it."""
+class OneLineRefusal(Exception):
+    """A refusal whose reason is shown on one line (CLI stderr, a page's error summary): never with a line break."""
 
     def __init__(self, reason: str):
-        # A reason is shown on one line (CLI stderr, a page's error summary), so it may never carry a line break.
         self.reason = " ".join(str(reason).split())
         super().__init__(self.reason)
+
+
+class WorkbookUnreadable(OneLineRefusal):
+    """The file cannot be read as a workbook at all; the message is one line for the person who uploaded it."""
 
 
 @dataclass(frozen=True)

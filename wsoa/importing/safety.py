@@ -5,11 +5,16 @@ are each refused with one line for the person who uploaded them.
 """
 
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from wsoa.importing.problems import WorkbookUnreadable
+from wsoa.importing.problems import OneLineRefusal, WorkbookUnreadable
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -101,3 +106,25 @@ def _is_utf8(sample: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+@contextmanager
+def opened_workbook(
+    content: bytes, unreadable: type[OneLineRefusal], describe: Callable[[Exception], str]
+) -> Iterator["Workbook"]:
+    """The workbook in `content`, read-only with values (not formulas), closed afterwards. Whatever goes wrong while
+    opening or reading it becomes `unreadable`, its reason one line ending in `describe(error)`."""
+    from openpyxl import load_workbook  # imported here: openpyxl is slow to import, and only imports need it
+
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:
+        raise unreadable(f"it could not be opened as an Excel workbook ({describe(error)})") from None
+    try:
+        yield workbook
+    except unreadable:
+        raise
+    except Exception as error:
+        raise unreadable(f"its contents could not be read ({describe(error)})") from None
+    finally:
+        workbook.close()

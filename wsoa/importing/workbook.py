@@ -11,12 +11,10 @@ gives values and fills in one pass; only the parsed plan is kept.
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from io import BytesIO
 from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.utils import get_column_letter
 
@@ -70,7 +68,7 @@ from wsoa.importing.plan_builder import (
 )
 from wsoa.importing.problems import WorkbookUnreadable
 from wsoa.importing.rag import theme_colours
-from wsoa.importing.safety import checked_archive, content_of
+from wsoa.importing.safety import checked_archive, content_of, opened_workbook
 
 __all__ = ["display_date", "display_text", "hides_the_day", "read_workbook"]
 
@@ -105,11 +103,7 @@ def read_workbook(
     # openpyxl warns about features it drops (data validation extensions, unknown parts); they do not change values.
     with fewer_garbage_collections(), checked_archive(content) as archive, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:
-            raise WorkbookUnreadable(f"it could not be opened as an Excel workbook ({_describe(error)})") from None
-        try:
+        with opened_workbook(content, WorkbookUnreadable, _describe) as workbook:
             palette = getattr(workbook, "_colors", None) or COLOR_INDEX
             fills = FillColours(theme_colours(workbook.loaded_theme), palette)
             reader = _PlanReader(load_synonyms(), fills, mapping or Mapping())
@@ -117,12 +111,6 @@ def read_workbook(
                 layout = sheet_layout(archive, getattr(sheet, "_worksheet_path", None))
                 reader.read_sheet(sheet.title, rows_of(sheet, layout.merges), layout)
             return reader.finish()
-        except WorkbookUnreadable:
-            raise
-        except Exception as error:
-            raise WorkbookUnreadable(f"its contents could not be read ({_describe(error)})") from None
-        finally:
-            workbook.close()
 
 
 def _describe(error: Exception) -> str:
