@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms.validators import DataRequired, StopValidation
 
 from wsoa.forms import fields, select_choices
 from wsoa.forms.periods import GovDateField
@@ -52,19 +52,12 @@ class PlanForm(FlaskForm):
     kind = fields.radios(
         "Kind of plan",
         PLAN_KINDS.items(),
-        InputRequired("Select the kind of plan"),
-        choose="Select the kind of plan",
+        required="Select the kind of plan",
         default="written_statement_of_action",
     )
     area = fields.text_input("Local area", fields.too_long("Local area", 120), hint="For example, Shropshire")
     inspection_date = GovDateField("Inspection date", description="When the inspection began. For example, 11 3 2019")
-    status = fields.radios(
-        "Status",
-        STATUS_CHOICES,
-        InputRequired("Select the plan’s status"),
-        choose="Select the plan’s status",
-        default="active",
-    )
+    status = fields.radios("Status", STATUS_CHOICES, required="Select the plan’s status", default="active")
     submit = fields.submit_button("Save plan")
 
     def values(self) -> plan_service.PlanValues:

@@ -3,8 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation
 
-from wsoa.forms import select_choices
-from wsoa.forms.fields import dropdown, submit_button
+from wsoa.forms import fields, select_choices
 from wsoa.forms.periods import GovDateField
 from wsoa.services.audit_log import SYSTEM, AuditFilterOptions, AuditFilters
 
@@ -26,12 +25,12 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search: nothing changes
 
-    entity_type = dropdown("What changed", validate_choice=False)
-    event = dropdown("Event", validate_choice=False)
-    user = dropdown("Who", validate_choice=False)
+    entity_type = fields.dropdown("What changed", validate_choice=False)
+    event = fields.dropdown("Event", validate_choice=False)
+    user = fields.dropdown("Who", validate_choice=False)
     from_date = GovDateField("From date", description="For example, 1 3 2021")
     to_date = GovDateField("To date", description="For example, 31 3 2021")
-    submit = submit_button("Filter")
+    submit = fields.submit_button("Filter")
 
     def offer(self, options: AuditFilterOptions) -> None:
         self.entity_type.choices = select_choices(

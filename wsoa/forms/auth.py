@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from wsoa.domain.password_rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from wsoa.forms.fields import strip_whitespace, submit_button, too_long
+from wsoa.forms import fields
 
 
 def email_address(required: str, *, hint: str = "") -> EmailField:
@@ -15,11 +15,11 @@ def email_address(required: str, *, hint: str = "") -> EmailField:
         "Email address",
         widget=GovTextInput(),
         description=hint,
-        filters=[strip_whitespace],
+        filters=[fields.strip_whitespace],
         validators=[
             InputRequired(message=required),
             Email(message="Enter an email address in the correct format, like name@example.com"),
-            too_long("Email address", 254),
+            fields.too_long("Email address", 254),
         ],
     )
 
@@ -31,14 +31,14 @@ class SignInForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
     )
-    submit = submit_button("Sign in")
+    submit = fields.submit_button("Sign in")
 
 
 def _new_password_validators() -> list:
     return [
         InputRequired(message="Enter a new password"),
         Length(min=MIN_PASSWORD_LENGTH, message=f"Password must be {MIN_PASSWORD_LENGTH} characters or more"),
-        too_long("Password", MAX_PASSWORD_LENGTH),
+        fields.too_long("Password", MAX_PASSWORD_LENGTH),
     ]
 
 
@@ -67,7 +67,7 @@ def _confirm_password_field() -> PasswordField:
 class SetPasswordForm(FlaskForm):
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
-    submit = submit_button("Set password")
+    submit = fields.submit_button("Set password")
 
 
 class ChangePasswordForm(FlaskForm):
@@ -78,4 +78,4 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = _new_password_field()
     confirm_password = _confirm_password_field()
-    submit = submit_button("Change password")
+    submit = fields.submit_button("Change password")

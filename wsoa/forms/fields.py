@@ -4,8 +4,8 @@ Each builder returns an ordinary WTForms field, so a form class declares `name =
 it would declare `name = StringField("Name", widget=GovTextInput(), ...)`.
 """
 
+import dataclasses
 from collections.abc import Iterable
-from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -84,16 +84,23 @@ def text_area(label: str, *validators, hint: str = "", **options: Any) -> TextAr
 
 
 def radios(
-    label: str, choices: Iterable[tuple[str, str]], *validators, choose: str, hint: str = "", **options: Any
+    label: str,
+    choices: Iterable[tuple[str, str]],
+    *validators,
+    required: str = "",
+    choose: str = "",
+    hint: str = "",
+    **options: Any,
 ) -> RadioField:
-    """One choice of several, as radios; `choose` is what to say when none of them was chosen."""
+    """One choice of several, as radios. `required` is what to say when none was chosen; a choice that may be left
+    unmade says instead, as `choose`, what to say when what was sent is none of the choices."""
     return RadioField(
         label,
         widget=GovRadioInput(),
         description=hint,
         choices=select_choices(choices),
-        validators=list(validators),
-        invalid_choice_message=choose,
+        validators=[InputRequired(required), *validators] if required else list(validators),
+        invalid_choice_message=required or choose,
         **options,
     )
 
@@ -135,5 +142,7 @@ def entered(field: Field) -> Any:
 
 def values_from(form: FlaskForm, values_type: type[Values], **overrides: Any) -> Values:
     """A values dataclass filled from the form fields of the same names (`overrides` for those that differ)."""
-    named = {name: entered(form[name]) for name in (f.name for f in fields(values_type)) if name not in overrides}
+    named = {
+        name: entered(form[name]) for name in (f.name for f in dataclasses.fields(values_type)) if name not in overrides
+    }
     return values_type(**named, **overrides)

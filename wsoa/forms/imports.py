@@ -2,18 +2,18 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from wsoa.forms.fields import dropdown, file_upload, submit_button
+from wsoa.forms import fields
 from wsoa.importing.mapping import FIELDS
 
 
 class UploadPlanForm(FlaskForm):
-    workbook = file_upload(
+    workbook = fields.file_upload(
         "Excel workbook (.xlsx)",
         required="Select the Excel workbook to import",
         hint="The action plan as your area keeps it. Nothing is saved until you confirm the preview.",
     )
-    target = dropdown("Import into", validate_choice=True)
-    submit = submit_button("Preview the import")
+    target = fields.dropdown("Import into", validate_choice=True)
+    submit = fields.submit_button("Preview the import")
 
     def validate_workbook(self, field):
         name = (field.data.filename or "").lower() if field.data else ""
@@ -26,7 +26,7 @@ class UploadPlanForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     target = HiddenField()
     mapping = HiddenField()  # the column mapping the preview used, as JSON: kept with the plan
-    submit = submit_button("Confirm and import")
+    submit = fields.submit_button("Confirm and import")
 
 
 class RemapForm(FlaskForm):

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from wsoa.forms.fields import checkbox, radios, submit_button, text_input
+from wsoa.forms import fields
 from wsoa.forms.periods import GovDateField
 
 
@@ -22,18 +22,18 @@ class ReminderSettingsForm(FlaskForm):
             NumberRange(0, 366, "Days before the board date must be a whole number from 0 to 366"),
         ],
     )
-    days_before = text_input(
+    days_before = fields.text_input(
         "Send reminders this many days before updates are due",
         hint="Whole numbers separated by commas, for example 7, 1. Leave blank for none.",
     )
-    on_the_day = checkbox("Send a reminder on the day updates are due")
+    on_the_day = fields.checkbox("Send a reminder on the day updates are due")
     escalation_days_after = IntegerField(
         "Escalate this many days after updates were due",
         widget=GovTextInput(),
         description="To officers who ask for escalations and to each priority's lead. Leave blank for no escalation.",
         validators=[Optional(), NumberRange(0, 366, "Days after must be a whole number from 0 to 366")],
     )
-    submit = submit_button("Save reminder settings")
+    submit = fields.submit_button("Save reminder settings")
 
     def show_saved(self, schedule, period) -> None:
         """Fill the form with the plan's schedule and the period's own due date, as saved."""
@@ -55,15 +55,14 @@ class ReminderSettingsForm(FlaskForm):
 
 
 class NoticePreferenceForm(FlaskForm):
-    how = radios(
+    how = fields.radios(
         "How do you want reminders about the actions you lead?",
         [("separate", "A separate email for each reminder"), ("digest", "One weekly email on Mondays")],
-        InputRequired("Select how you want reminders"),
-        choose="Select how you want reminders",
+        required="Select how you want reminders",
         default="separate",
     )
-    escalations = checkbox("Email me when leads have not updated their actions after the due date (escalations)")
-    submit = submit_button("Save")
+    escalations = fields.checkbox("Email me when leads have not updated their actions after the due date (escalations)")
+    submit = fields.submit_button("Save")
 
 
 class SendReminderForm(FlaskForm):

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, StopValidation
 
-from wsoa.forms.fields import checkbox, submit_button, text_input, too_long
+from wsoa.forms import fields
 from wsoa.models.types import KEY_TEXT_LIMIT
 
 PARTS = ("day", "month", "year")
@@ -59,10 +59,10 @@ class GovDateField(DateField):
 
 
 class ReviewPeriodForm(FlaskForm):
-    label = text_input(
+    label = fields.text_input(
         "Name",
         DataRequired("Enter a name for the review period"),
-        too_long("Name", KEY_TEXT_LIMIT),  # as long as an imported period name may be (it is indexed)
+        fields.too_long("Name", KEY_TEXT_LIMIT),  # as long as an imported period name may be (it is indexed)
         hint="How board papers refer to it, for example Q3 2021/22 or Mar 21",
     )
     start_date = GovDateField("Start date", required=True, description="For example, 1 10 2021")
@@ -75,7 +75,7 @@ class ReviewPeriodForm(FlaskForm):
         description="When leads' progress updates are due; reminders count from it. Leave blank for a set number "
         "of days before the board date (or the end), as the plan's reminder settings say. For example, 13 1 2022",
     )
-    submit = submit_button("Save review period")
+    submit = fields.submit_button("Save review period")
 
     def validate_updates_due_on(self, field):
         anchor = self.board_date.data or self.end_date.data
@@ -89,7 +89,7 @@ class ReviewPeriodForm(FlaskForm):
 
 
 class OpenReviewPeriodForm(ReviewPeriodForm):
-    make_current = checkbox(
+    make_current = fields.checkbox(
         "Make this the current review period (progress updates are recorded against the current period)", default=True
     )
-    submit = submit_button("Open review period")
+    submit = fields.submit_button("Open review period")

@@ -3,8 +3,7 @@ from wtforms.validators import Optional, ValidationError
 
 from wsoa.domain.rag import RAG_LABELS, RAG_VALUES
 from wsoa.domain.timeframes import parse_timeframe
-from wsoa.forms import select_choices
-from wsoa.forms.fields import checkbox, dropdown, submit_button, text_input
+from wsoa.forms import fields, select_choices
 
 
 class ActionFilterForm(FlaskForm):
@@ -13,16 +12,16 @@ class ActionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    priority = dropdown("Priority", Optional(), validate_choice=True)
-    lead = dropdown("Lead", Optional(), validate_choice=True)
-    rag = dropdown(
+    priority = fields.dropdown("Priority", Optional(), validate_choice=True)
+    lead = fields.dropdown("Lead", Optional(), validate_choice=True)
+    rag = fields.dropdown(
         "RAG rating",
         Optional(),
         choices=select_choices([("", "Any"), *((r, RAG_LABELS[r]) for r in RAG_VALUES), ("none", "Not rated")]),
     )
-    overdue = checkbox("Only overdue actions")
-    due_before = text_input("Due before", Optional(), hint="For example, 31 3 2021, 31/03/2021 or Mar 21")
-    submit = submit_button("Apply filters")
+    overdue = fields.checkbox("Only overdue actions")
+    due_before = fields.text_input("Due before", Optional(), hint="For example, 31 3 2021, 31/03/2021 or Mar 21")
+    submit = fields.submit_button("Apply filters")
 
     def validate_due_before(self, field):
         if field.data and parse_timeframe(field.data).end is None:

@@ -5,8 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectMultipleField, ValidationError
 
-from wsoa.forms import select_choices
-from wsoa.forms.fields import dropdown, radios, submit_button
+from wsoa.forms import fields, select_choices
 from wsoa.reports.assemble import ReportOptions, ReportSource
 
 FORMATS = {"html": "Web page", "pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
@@ -19,8 +18,8 @@ class BoardReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = dropdown("Review period", validate_choice=True, invalid_choice_message="Select a review period")
-    compare_with = dropdown(
+    period = fields.dropdown("Review period", validate_choice=True, invalid_choice_message="Select a review period")
+    compare_with = fields.dropdown(
         "Compare with", validate_choice=True, invalid_choice_message="Select a review period to compare with"
     )
     priority = SelectMultipleField(
@@ -30,13 +29,13 @@ class BoardReportForm(FlaskForm):
         validate_choice=True,
         invalid_choice_message="Select priorities of this plan",
     )
-    appendix = radios(
+    appendix = fields.radios(
         "Include the appendix (key roles and the full action list)?",
         [("yes", "Yes"), ("no", "No")],
         choose="Select whether to include the appendix",
     )
-    format = radios("Format", FORMATS.items(), choose="Select a format")
-    submit = submit_button("Show report")
+    format = fields.radios("Format", FORMATS.items(), choose="Select a format")
+    submit = fields.submit_button("Show report")
     source: ReportSource
 
     @classmethod

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput
 from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from wsoa.domain.rag import Rag
 from wsoa.domain.updates import CONFIDENCE_LEVELS, CurrentDue, UpdateDraft, check_update
@@ -133,8 +133,7 @@ class ReviewForm(FlaskForm):
     decision = fields.radios(
         "Sign off this update?",
         [("signed_off", "Sign off: it can go to the board"), ("returned", "Return it to the lead")],
-        InputRequired(message="Select sign off or return"),
-        choose="Select sign off or return",
+        required="Select sign off or return",
     )
     reason = fields.text_area("Why is it being returned?", fields.too_long("The reason", 5_000))
     submit = fields.submit_button("Save decision")

@@ -5,9 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from wtforms import SelectMultipleField
 from wtforms.validators import InputRequired
 
-from wsoa.forms import select_choices
+from wsoa.forms import fields, select_choices
 from wsoa.forms.auth import email_address
-from wsoa.forms.fields import radios, strip_whitespace, submit_button, text_input, too_long, values_from
 from wsoa.models import Role
 from wsoa.services.users import UserValues
 
@@ -33,18 +32,17 @@ def role_label(role: Role) -> str:
 
 
 class UserForm(FlaskForm):
-    name = text_input(
+    name = fields.text_input(
         "Full name",
         InputRequired(message="Enter the person’s full name"),
-        too_long("Full name", 200),
-        filters=[strip_whitespace],
+        fields.too_long("Full name", 200),
+        filters=[fields.strip_whitespace],
     )
     email = email_address("Enter an email address", hint="They sign in with this")
-    level = radios(
+    level = fields.radios(
         "Permission level",
         LEVEL_CHOICES,
-        InputRequired(message="Select a permission level"),
-        choose="Select a permission level",
+        required="Select a permission level",
         hint="What they may do in the tracker",
     )
     roles = SelectMultipleField(
@@ -54,7 +52,7 @@ class UserForm(FlaskForm):
         invalid_choice_message="Select key roles from the list",
         coerce=str,
     )
-    submit = submit_button("Add user")
+    submit = fields.submit_button("Add user")
 
     def __init__(self, *args, roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,14 +64,13 @@ class UserForm(FlaskForm):
 
 
 class EditUserForm(UserForm):
-    active = radios(
+    active = fields.radios(
         "Can they sign in?",
         ACTIVE_CHOICES,
-        InputRequired(message="Select whether they can sign in"),
-        choose="Select whether they can sign in",
+        required="Select whether they can sign in",
         hint="Deactivate people who leave: their name stays on everything they wrote",
     )
-    submit = submit_button("Save changes")
+    submit = fields.submit_button("Save changes")
 
     def show_user(self, user) -> None:
         """Fill the choices the user's own fields cannot: the roles they hold and whether they can sign in."""
@@ -81,4 +78,4 @@ class EditUserForm(UserForm):
         self.active.data = "yes" if user.active else "no"
 
     def values(self) -> UserValues:
-        return values_from(self, UserValues, role_codes=self.roles.data, active=self.active.data == "yes")
+        return fields.values_from(self, UserValues, role_codes=self.roles.data, active=self.active.data == "yes")
