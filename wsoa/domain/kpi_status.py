@@ -85,15 +85,15 @@ Number = Decimal | float | int
 
 
 @dataclass(frozen=True)
-class TrajectoryPoint:
+class DatedValue:
+    """A KPI's value on a date (the database hands back Decimal): a reading, or a point on its trajectory."""
+
     on: date
     value: Number
 
 
-@dataclass(frozen=True)
-class KpiReading:
-    on: date
-    value: Number  # the database hands back Decimal
+TrajectoryPoint = DatedValue  # the baseline, a milestone or the target
+KpiReading = DatedValue  # a value recorded for the KPI
 
 
 @dataclass(frozen=True)
