@@ -21,6 +21,7 @@ from wsoa.reports.model import RAG_KEYS, BoardReport, KpiLine, ReportSource
 
 VERDICT_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No"}
 NOT_YET_ACTIONED = "Not yet actioned"
+KIND_PHRASES = {"board": "partnership board", "dfe_nhse": "DfE and NHS England review"}
 
 
 # ----- what the service loads about meetings ------------------------------------------------------------------------
@@ -38,6 +39,11 @@ class MeetingRecord:
     @property
     def label(self) -> str:
         return f"{self.kind_label}, {uk_day(self.held_on)}"
+
+    @property
+    def kind_phrase(self) -> str:
+        """The kind within a sentence: "the last partnership board", "the last DfE and NHS England review"."""
+        return KIND_PHRASES.get(self.kind, self.kind_label)
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,17 @@ class PackPriority:
     @property
     def heading(self) -> str:
         return f"Priority {self.number}: {self.title}"
+
+    @property
+    def history(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """The RAG counts of every period, as the chart takes them."""
+        return tuple((p.label, p.counts) for p in self.periods)
+
+    @property
+    def history_description(self) -> str:
+        from wsoa.reports.rag_chart import describe_history
+
+        return describe_history(self.history, f"Priority {self.number}")
 
     @property
     def current_statement(self) -> StatementLine | None:

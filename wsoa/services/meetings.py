@@ -127,10 +127,11 @@ class MeetingPage:
     priorities: list[Priority]
     agreed: list[AgreedRow]
     statements: dict[int, list[SufficiencyStatement]]  # by priority id, newest first
+    attendees: list[str]  # key roles with their titles, then the others as written
 
 
 def meeting_page(meeting: ReviewMeeting) -> MeetingPage:
-    """The meeting with its agreed actions (and what became of them) and its statements: four queries."""
+    """The meeting with its agreed actions (and what became of them) and its statements: five queries."""
     plan = db.session.get(Plan, meeting.plan_id)
     priorities = priorities_of(meeting.plan_id)
     numbers = {p.id: p.number for p in priorities}
@@ -151,7 +152,10 @@ def meeting_page(meeting: ReviewMeeting) -> MeetingPage:
         .order_by(SufficiencyStatement.id.desc())
     ):
         statements.setdefault(statement.priority_id, []).append(statement)
-    return MeetingPage(meeting, plan, priorities, rows, statements)  # type: ignore[arg-type]
+    names = dict(role_choices())
+    attendees = [names.get(code, code) for code in meeting.attendee_roles or ()]
+    attendees += [meeting.other_attendees] if meeting.other_attendees else []
+    return MeetingPage(meeting, plan, priorities, rows, statements, attendees)  # type: ignore[arg-type]
 
 
 # ----- writing -----------------------------------------------------------------------------------------------------
@@ -163,7 +167,9 @@ def _columns(values: MeetingValues) -> dict:
     known = {code for code, _ in role_choices()}
     unknown = [code for code in values.attendee_roles if code not in known]
     if unknown:
-        raise MeetingProblem("attendee_roles", f"Only key roles in the glossary can be chosen, not {', '.join(unknown)}")
+        raise MeetingProblem(
+            "attendee_roles", f"Only key roles in the glossary can be chosen, not {', '.join(unknown)}"
+        )
     return {
         "kind": values.kind,
         "held_on": values.held_on,
@@ -245,7 +251,7 @@ def add_agreed_action(meeting: ReviewMeeting, *, text: str, priority_id: int | N
         agreed,
         ["meeting_id", "priority_id", "text"],
         event="meeting.action_agreed",
-        summary=f"Action agreed at the {meeting.kind_label.lower()} of {meeting.held_on.isoformat()}",
+        summary=f"Action agreed at the {meeting.kind_label} of {meeting.held_on.isoformat()}",
         user_id=user.id,
     )
     return agreed
@@ -345,3 +351,16 @@ def review_pack(meeting: ReviewMeeting, *, generated_by: str, generated_at: date
         generated_by=generated_by,
         generated_at=generated_at,
     )
+
+
+def write_pack(pack: ReviewPack, fmt: str) -> bytes:
+    """The pack as Word ("docx") or PDF ("pdf"); the writers are imported only when a pack is downloaded."""
+    if fmt == "docx":
+        from wsoa.reports.review_pack_docx import render_pack_docx
+
+        return render_pack_docx(pack)
+    if fmt == "pdf":
+        from wsoa.reports.review_pack_pdf import render_pack_pdf
+
+        return render_pack_pdf(pack)
+    raise ValueError(f"Unknown format {fmt!r}")
