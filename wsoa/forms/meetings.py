@@ -13,9 +13,9 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import DataRequired, Length
 
 from wsoa.forms import select_choices
+from wsoa.forms.admin import ActionForm
 from wsoa.forms.periods import GovDateField
 from wsoa.models.meetings import MEETING_KINDS, VERDICTS
-from wsoa.models.types import KEY_TEXT_LIMIT
 from wsoa.services import meetings as meeting_service
 from wsoa.services.actions import ActionValues
 
@@ -133,20 +133,11 @@ class PlanActionForm(FlaskForm):
     placement = SelectField(
         "Where it goes in the plan", widget=GovSelect(), invalid_choice_message="Select a priority or outcome"
     )
-    ref = StringField(
-        "Reference",
-        widget=GovTextInput(),
-        description="For example, 1.2.3",
-        validators=[
-            DataRequired("Enter a reference for the action, for example 1.2.3"),
-            Length(max=KEY_TEXT_LIMIT, message=f"Reference must be {KEY_TEXT_LIMIT:,} characters or fewer"),
-        ],
-    )
-    title = TextAreaField("Action", widget=GovTextArea(), validators=[DataRequired("Enter the action")])
-    due_text = TextAreaField(
-        "Completion date", widget=GovTextArea(), description="As the plan writes it, for example Dec 22 or Q3 2022/23"
-    )
-    lead = TextAreaField("Lead", widget=GovTextArea(), description="Codes from the key roles, for example DoP/DCS")
+    # As on the action form, so an agreed action is worded and checked as any other action.
+    ref = ActionForm.ref
+    title = ActionForm.title
+    due_text = ActionForm.due_text
+    lead = ActionForm.lead
     submit = SubmitField("Add to the plan", widget=GovSubmitInput())
 
     def __init__(self, *args, placements, **kwargs):

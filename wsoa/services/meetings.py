@@ -23,17 +23,13 @@ from wsoa.reports.review_pack import (
 from wsoa.services import audit
 from wsoa.services import reports as report_service
 from wsoa.services.actions import ActionSaved, ActionValues, add_action
+from wsoa.services.editing import StructureProblem
 
 MEETING_FIELDS = ["kind", "held_on", "attendee_roles", "other_attendees", "decisions"]
 
 
-class MeetingProblem(ValueError):
+class MeetingProblem(StructureProblem):
     """A problem the officer can fix, tied to a form field (None: the whole form)."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

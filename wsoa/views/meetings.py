@@ -17,7 +17,7 @@ from wsoa.views.saving import save_form
 
 bp = Blueprint("meetings", __name__)
 
-REFUSED = (meeting_service.MeetingProblem, StructureProblem)
+REFUSED = StructureProblem  # the meeting service's problems are of this kind, as are adding an action's
 DOWNLOADS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
