@@ -179,3 +179,14 @@ def test_the_pack_page_runs_the_same_number_of_queries_however_many_actions_and_
     with count_queries() as many:
         page_of(client.get(url))
     assert many() == few()
+
+
+def test_a_wrong_import_with_a_meeting_recorded_is_no_longer_deletable(database, officer):
+    from tests.services.test_plan_archive import small_import
+    from wsoa.services import plan_archive
+
+    plan = small_import()
+    assert plan_archive.removal(plan).refusal is None
+    meetings.record_meeting(plan, meetings.MeetingValues(kind="board", held_on=date(2021, 1, 20)), officer)
+    db.session.commit()
+    assert plan_archive.removal(plan).refusal is not None
