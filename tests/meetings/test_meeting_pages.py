@@ -190,3 +190,17 @@ def test_a_wrong_import_with_a_meeting_recorded_is_no_longer_deletable(database,
     meetings.record_meeting(plan, meetings.MeetingValues(kind="board", held_on=date(2021, 1, 20)), officer)
     db.session.commit()
     assert plan_archive.removal(plan).refusal is not None
+
+
+def test_the_pack_of_a_plan_with_no_review_periods_says_so(client, login_as, officer):
+    from tests.factories import create_plan, create_priority
+
+    plan = create_plan(title="New plan")
+    create_priority(plan=plan, number=1, title="Co-production")
+    meeting = meetings.record_meeting(plan, meetings.MeetingValues(kind="board", held_on=date(2022, 1, 5)), officer)
+    db.session.commit()
+    login_as("viewer")
+    page = page_of(client.get(f"/meetings/{meeting.id}/review-pack"))
+    assert normalise_spaces(page.select_one("#history-1 tbody")) == "No review periods begun by the meeting."
+    assert "Priority 1: Co-production" in normalise_spaces(page.select_one("#pack-priority-1 h2"))
+    assert client.get(f"/meetings/{meeting.id}/review-pack?format=docx").status_code == 200
