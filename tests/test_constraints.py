@@ -4,13 +4,28 @@ SQLite checks foreign keys only on connections that ask it to (wsoa/extensions.p
 on whichever database the suite runs against and prove both behave the same.
 """
 
+from datetime import date
+
 import pytest
 from sqlalchemy import CheckConstraint, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import create_action, create_period, create_plan, create_priority, create_user
 from wsoa.extensions import db
-from wsoa.models import Action, EvidenceFile, Kpi, Notice, Outcome, Plan, Priority, ProgressUpdate, UpdateReview, User
+from wsoa.models import (
+    Action,
+    EvidenceFile,
+    Kpi,
+    Notice,
+    Outcome,
+    Plan,
+    Priority,
+    ProgressUpdate,
+    ReviewMeeting,
+    SufficiencyStatement,
+    UpdateReview,
+    User,
+)
 from wsoa.models.types import utcnow
 
 # Every CHECK constraint the models declare, with a row that breaks it. A new check needs a case here.
@@ -26,6 +41,8 @@ CHECK_CASES = {
     "ck_notice_status_allowed": (Notice, {"status": "lost"}),
     "ck_evidence_file_stored_in_allowed": (EvidenceFile, {"stored_in": "cloud"}),
     "ck_update_review_decision_allowed": (UpdateReview, {"decision": "maybe"}),
+    "ck_review_meeting_kind_allowed": (ReviewMeeting, {"kind": "ofsted"}),
+    "ck_sufficiency_statement_verdict_allowed": (SufficiencyStatement, {"verdict": "maybe"}),
 }
 
 
@@ -93,6 +110,20 @@ def good_row(model, plan, priority, action) -> dict:
             "stored_in": "database",
             "content": b"%PDF-",
             "created_at": utcnow(),
+        }
+    if model in (ReviewMeeting, SufficiencyStatement):
+        meeting = {"plan_id": plan.id, "kind": "board", "held_on": date(2022, 1, 5), "attendee_roles": []}
+        if model is ReviewMeeting:
+            return meeting
+        meeting_id = db.session.execute(
+            insert(ReviewMeeting.__table__).values(**meeting).returning(ReviewMeeting.__table__.c.id)
+        ).scalar_one()
+        return {
+            "meeting_id": meeting_id,
+            "priority_id": priority.id,
+            "verdict": "partly",
+            "reasons": "Some progress",
+            "agreed_by": "DCS",
         }
     raise AssertionError(f"no good row for {model.__name__}")
 

@@ -24,7 +24,17 @@ from tests.factories import (
     create_user,
 )
 from wsoa.extensions import db
-from wsoa.models import ActionComment, AuditEvent, EvidenceFile, ImportBatch, Kpi, KpiValue, ProgressUpdate
+from wsoa.models import (
+    ActionComment,
+    AgreedAction,
+    AuditEvent,
+    EvidenceFile,
+    ImportBatch,
+    Kpi,
+    KpiValue,
+    ProgressUpdate,
+    ReviewMeeting,
+)
 from wsoa.permissions import CAPABILITIES
 from wsoa.permissions import PUBLIC as PUBLIC_CAPABILITY
 from wsoa.services import accounts
@@ -67,6 +77,9 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "reports.board_report": EVERYONE_SIGNED_IN,  # the page and its PDF, Word and Excel downloads
     "reports.stylesheet": EVERYONE_SIGNED_IN,
     "imports.export": EVERYONE_SIGNED_IN,  # the plan downloaded as Excel
+    "meetings.index": EVERYONE_SIGNED_IN,  # review meetings (board, DfE/NHSE)
+    "meetings.show": EVERYONE_SIGNED_IN,
+    "meetings.review_pack": EVERYONE_SIGNED_IN,  # the page and its Word and PDF downloads
     # Leads update the actions their roles lead and record values for the KPIs their roles own; editors and admins
     # any action or KPI.
     "updates.my_actions": LEADS_EDITORS_AND_ADMINS,
@@ -86,6 +99,13 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "notices.send_reminder": EDITORS_AND_ADMINS,
     "notices.settings": EDITORS_AND_ADMINS,
     "updates.sign_off_setting": EDITORS_AND_ADMINS,  # per plan: do updates need sign-off before the board?
+    # Editors (the officer who keeps the minutes) record review meetings, their statements and agreed actions, and
+    # turn an agreed action into a plan action.
+    "meetings.new": EDITORS_AND_ADMINS,
+    "meetings.edit": EDITORS_AND_ADMINS,
+    "meetings.new_statement": EDITORS_AND_ADMINS,
+    "meetings.new_agreed_action": EDITORS_AND_ADMINS,
+    "meetings.add_to_plan": EDITORS_AND_ADMINS,
     # Admins only: plan structure (plans, priorities, outcomes, adding, moving and retiring actions, key roles) ...
     "admin.new_plan": ADMIN_ONLY,
     "admin.edit_plan": ADMIN_ONLY,
@@ -166,7 +186,11 @@ def sample_arguments(app, database) -> dict:
     db.session.add_all([value, batch, event, evidence])
     db.session.flush()
     challenge = ActionComment(action_id=action.id, body="Why still amber?", is_challenge=True, author_id=someone.id)
-    db.session.add(challenge)
+    meeting = ReviewMeeting(plan_id=plan.id, kind="board", held_on=datetime(2021, 7, 20, tzinfo=UTC).date())
+    db.session.add_all([challenge, meeting])
+    db.session.flush()
+    agreed = AgreedAction(meeting_id=meeting.id, priority_id=priority.id, text="Publish the recovery plan")
+    db.session.add(agreed)
     db.session.commit()
     with app.test_request_context():
         token = accounts.set_password_token(someone)
@@ -192,6 +216,8 @@ def sample_arguments(app, database) -> dict:
         "file_name": "plan.xlsx",
         "file_id": evidence.id,
         "comment_id": challenge.id,  # someone else's: 404 to all others (its own test)
+        "meeting_id": meeting.id,
+        "agreed_id": agreed.id,
     }
 
 

@@ -33,6 +33,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # A lead only on their priorities' updates, and nobody on their own: see the sign-off rules in domain/assurance.
     "sign_off_updates": frozenset({"admin", "editor", "lead"}),
     "manage_sign_off": frozenset({"admin", "editor"}),  # switch a plan's sign-off on or off
+    # Record review meetings (board, DfE/NHSE): details, "Is progress sufficient?" statements, actions agreed.
+    "manage_meetings": frozenset({"admin", "editor"}),
+    # Turn an action a meeting agreed into a plan action. Editors may, though adding actions otherwise is for admins:
+    # the meeting has agreed it, and the officer who keeps the minutes records it, linked back to the meeting.
+    "add_agreed_actions": frozenset({"admin", "editor"}),
 }
 PUBLIC = "public"
 

@@ -8,18 +8,20 @@ from sqlalchemy.orm import Session
 from wsoa.models.assurance import ActionComment, EvidenceFile, UpdateReview
 from wsoa.models.audit import AuditEvent, ImportBatch
 from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
+from wsoa.models.meetings import AgreedAction, ReviewMeeting, SufficiencyStatement
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
 from wsoa.models.progress import ProgressUpdate, ReviewPeriod
 from wsoa.models.reminders import Notice, NoticePreference, ReminderSettings
 from wsoa.models.roles import Role, RoleHolder
 from wsoa.models.users import SignInFailure, User, UserSession, user_role
 
-APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue, EvidenceFile, UpdateReview, ActionComment)
+APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue, EvidenceFile, UpdateReview, ActionComment, SufficiencyStatement)
 
 __all__ = [
     "Action",
     "ActionComment",
     "ActionLead",
+    "AgreedAction",
     "AuditEvent",
     "EvidenceFile",
     "ImportBatch",
@@ -34,11 +36,13 @@ __all__ = [
     "Priority",
     "ProgressUpdate",
     "ReminderSettings",
+    "ReviewMeeting",
     "point_at_latest_updates",
     "ReviewPeriod",
     "Role",
     "RoleHolder",
     "SignInFailure",
+    "SufficiencyStatement",
     "UpdateReview",
     "User",
     "UserSession",

@@ -104,6 +104,20 @@ def render_docx(report: BoardReport) -> bytes:
 
 
 def _set_up(document, report: BoardReport) -> None:
+    set_up_page(
+        document,
+        header=f"{report.running_title} · Position as at {report.cover.position_as_at}",
+        footer=f"Generated {report.generated_at_display} · Page ",
+        title=report.running_title,
+        subject=f"Position as at {report.cover.position_as_at}",
+        author=report.cover.generated_by,
+        when=report.generated_at,
+    )
+
+
+def set_up_page(document, *, header: str, footer: str, title: str, subject: str, author: str, when) -> None:
+    """A4 landscape, Arial 9, a running header, "Page x of y" in the footer and the document's properties (the
+    review pack's Word version lays its pages out the same way)."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -112,25 +126,25 @@ def _set_up(document, report: BoardReport) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(9)
-    header = section.header.paragraphs[0]
-    header.text = xml_text(f"{report.running_title} · Position as at {report.cover.position_as_at}")
-    header.runs[0].font.size = Pt(8)
-    footer = section.footer.paragraphs[0]
-    run = footer.add_run(xml_text(f"Generated {report.generated_at_display} · Page "))
+    running = section.header.paragraphs[0]
+    running.text = xml_text(header)
+    running.runs[0].font.size = Pt(8)
+    paragraph = section.footer.paragraphs[0]
+    run = paragraph.add_run(xml_text(footer))
     run.font.size = Pt(8)
-    _field(footer, "PAGE")
-    footer.add_run(" of ").font.size = Pt(8)
-    _field(footer, "NUMPAGES")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" of ").font.size = Pt(8)
+    _field(paragraph, "NUMPAGES")
     properties = document.core_properties
-    properties.title = xml_text(report.running_title)
-    properties.subject = xml_text(f"Position as at {report.cover.position_as_at}")
-    properties.author = xml_text(report.cover.generated_by)
-    properties.last_modified_by = xml_text(report.cover.generated_by)
+    properties.title = xml_text(title)
+    properties.subject = xml_text(subject)
+    properties.author = xml_text(author)
+    properties.last_modified_by = xml_text(author)
     properties.comments = ""
     properties.revision = 1
-    when = (report.generated_at or EPOCH).astimezone(UTC).replace(tzinfo=None)
-    properties.created = properties.modified = when
-    properties.last_printed = when
+    stamp = (when or EPOCH).astimezone(UTC).replace(tzinfo=None)
+    properties.created = properties.modified = stamp
+    properties.last_printed = stamp
 
 
 def _field(paragraph, instruction: str) -> None:

@@ -7,6 +7,7 @@ same report model by wsoa.reports.pdf.
 
 import re
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -16,6 +17,9 @@ from wsoa.domain.wording import format_number, uk_day, uk_moment
 from wsoa.reports import rag_chart
 from wsoa.reports.model import BoardReport, KpiLine
 from wsoa.reports.svg import inlinable
+
+if TYPE_CHECKING:
+    from wsoa.reports.review_pack import ReviewPack
 
 STANDALONE_TEMPLATE = "reports/board_report_standalone.html"
 
@@ -80,6 +84,25 @@ def kpi_chart_source(kpi: KpiLine) -> str:
     from wsoa.reports.charts import report_kpi_trend_svg
 
     return report_kpi_trend_svg(kpi)
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def rag_history(history: rag_chart.History, description: str, key: str) -> Markup:
+    """A priority's RAG counts per review period as inline SVG with its description (the review pack)."""
+    return _figure(rag_chart.rag_history_svg(history), description, key)
+
+
+def pack_charts(pack: "ReviewPack") -> dict[str, Markup]:
+    """Every chart the review pack shows as inline SVG, keyed 'history-N' and 'kpi-ID'."""
+    charts: dict[str, Markup] = {}
+    for section in pack.priorities:
+        charts[f"history-{section.number}"] = rag_history(
+            section.history, section.history_description, f"history-{section.number}"
+        )
+        for kpi in section.kpis:
+            if chart := kpi_chart(kpi.line):
+                charts[f"kpi-{kpi.line.id}"] = chart
+    return charts
 
 
 def chart_markup(report: BoardReport) -> dict[str, Markup]:

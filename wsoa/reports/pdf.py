@@ -228,13 +228,19 @@ class TypesettingFailed(RuntimeError):
 
 
 def render_pdf(report: BoardReport) -> bytes:
-    """The paper as a tagged PDF/UA-1 document. Same report, same bytes: its only date is the generation time.
+    """The paper as a tagged PDF/UA-1 document. Same report, same bytes: its only date is the generation time."""
+    return typeset(TEMPLATE, paper_data(report), chart_svgs(report), report.generated_at)
+
+
+def typeset(template: Path, data: dict[str, Any], charts: dict[str, str], generated_at: datetime | None) -> bytes:
+    """A fixed template of this folder typeset as tagged PDF/UA-1 with `data` (JSON) and `charts` (SVG by key) as its
+    inputs (the review pack is typeset the same way).
 
     Typst runs in a process of its own (wsoa/reports/typeset.py), which gives back all the memory it takes.
     """
-    inputs = {"data": json.dumps(paper_data(report), ensure_ascii=False)}
-    inputs.update({f"chart-{key}": svg for key, svg in chart_svgs(report).items()})
-    stamp = (report.generated_at or EPOCH).astimezone(UTC)
+    inputs = {"data": json.dumps(data, ensure_ascii=False)}
+    inputs.update({f"chart-{key}": svg for key, svg in charts.items()})
+    stamp = (generated_at or EPOCH).astimezone(UTC)
     job = {
         "inputs": inputs,
         "timestamp": int(stamp.timestamp()),
@@ -242,7 +248,7 @@ def render_pdf(report: BoardReport) -> bytes:
         "font_dirs": [d for d in FONT_DIRS if Path(d).is_dir()],
     }
     result = subprocess.run(  # noqa: S603  (our own script, run by this Python, with no shell)
-        [sys.executable, "-I", str(TYPESET), str(TEMPLATE)],
+        [sys.executable, "-I", str(TYPESET), str(template)],
         input=json.dumps(job, ensure_ascii=False).encode("utf-8"),
         capture_output=True,
         timeout=TYPESET_TIMEOUT,

@@ -11,6 +11,8 @@ from wsoa.domain.rag import NOT_RATED, rag_label
 from wsoa.reports.svg import chart_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.figure import Figure
 
 # GOV.UK colours, as the tags in the app use.
@@ -78,22 +80,89 @@ def _figure(distribution: dict[str, int]) -> "Figure":
     return figure
 
 
-def rag_bar_svg(distribution: dict[str, int]) -> str:
-    """The bar as inline SVG markup (no XML prolog or DOCTYPE, so it can sit inside HTML)."""
+def _svg(draw: "Callable[[], Figure]") -> str:
+    """A figure as inline SVG markup (no XML prolog or DOCTYPE, so it can sit inside HTML)."""
     from matplotlib import rc_context
 
     buffer = BytesIO()
     with rc_context(RC):
-        _figure(distribution).savefig(buffer, format="svg", metadata={"Date": None})
+        draw().savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue().decode("utf-8")
     return text[text.index("<svg") :]
 
 
-def rag_bar_png(distribution: dict[str, int], dpi: int = 150) -> bytes:
-    """The bar as a PNG, for Word, which cannot embed SVG."""
+def _png(draw: "Callable[[], Figure]", dpi: int) -> bytes:
+    """A figure as a PNG, for Word, which cannot embed SVG."""
     from matplotlib import rc_context
 
     buffer = BytesIO()
     with rc_context(RC):
-        _figure(distribution).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        draw().savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def rag_bar_svg(distribution: dict[str, int]) -> str:
+    """The bar as inline SVG markup."""
+    return _svg(lambda: _figure(distribution))
+
+
+def rag_bar_png(distribution: dict[str, int], dpi: int = 150) -> bytes:
+    """The bar as a PNG."""
+    return _png(lambda: _figure(distribution), dpi)
+
+
+# ----- the RAG counts of every review period, for the review pack -------------------------------------------------
+
+History = tuple[tuple[str, tuple[int, ...]], ...]  # (period label, counts in ORDER), oldest first
+
+
+def describe_history(history: History, caption: str) -> str:
+    """The chart in words, period by period (the pack also prints the same figures as a table)."""
+    periods = "; ".join(
+        f"{label}: " + ", ".join(f"{n} {_label(key)}" for key, n in zip(ORDER, counts, strict=True))
+        for label, counts in history
+    )
+    return f"{caption}: RAG ratings by review period. {periods or 'No review periods yet'}."
+
+
+def _history_figure(history: History) -> "Figure":
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_INCHES, 2.6))
+    axes = figure.add_axes((0.07, 0.28, 0.9, 0.66))
+    labels = [label if len(label) <= 14 else label[:13] + "…" for label, _ in history]
+    bottoms = [0] * len(history)
+    for index, key in enumerate(ORDER):
+        heights = [counts[index] for _, counts in history]
+        bars = axes.bar(
+            range(len(history)), heights, bottom=bottoms, color=COLOURS[key], edgecolor="#ffffff", label=_label(key)
+        )
+        for bar, height, bottom in zip(bars, heights, bottoms, strict=True):
+            if height:
+                axes.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bottom + height / 2,
+                    str(height),
+                    ha="center",
+                    va="center",
+                    color=TEXT_ON[key],
+                    weight="bold",
+                )
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(range(len(history)), labels)
+    axes.set_ylabel("Actions")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    if not history:
+        axes.text(0.5, 0.5, "No review periods yet", ha="center", va="center", transform=axes.transAxes)
+    figure.legend(loc="lower center", ncols=len(ORDER), frameon=False, bbox_to_anchor=(0.5, 0.0))
+    return figure
+
+
+def rag_history_svg(history: History) -> str:
+    """Stacked RAG bars, one per review period, as SVG markup."""
+    return _svg(lambda: _history_figure(history))
+
+
+def rag_history_png(history: History, dpi: int = 150) -> bytes:
+    return _png(lambda: _history_figure(history), dpi)

@@ -17,6 +17,7 @@ from wsoa.models import (
     Action,
     ActionComment,
     ActionLead,
+    AgreedAction,
     AuditEvent,
     EvidenceFile,
     ImportBatch,
@@ -30,7 +31,9 @@ from wsoa.models import (
     Priority,
     ProgressUpdate,
     ReminderSettings,
+    ReviewMeeting,
     ReviewPeriod,
+    SufficiencyStatement,
     UpdateReview,
 )
 from wsoa.models.types import utcnow
@@ -57,6 +60,10 @@ PLAN_TABLES = (
     EvidenceFile,
     UpdateReview,
     ActionComment,
+    # Review meetings are recorded in the app too (audited as such), so a plan holding one is never deleted either.
+    SufficiencyStatement,
+    AgreedAction,
+    ReviewMeeting,
     ActionLead,
     ProgressUpdate,
     KpiValue,
@@ -143,6 +150,7 @@ def _entity_ids(plan_id: int) -> dict[str, object]:
         ActionComment: select(ActionComment.id)
         .join(Action, Action.id == ActionComment.action_id)
         .where(Action.plan_id == plan_id),
+        ReviewMeeting: select(ReviewMeeting.id).where(ReviewMeeting.plan_id == plan_id),
     }
     # Audit events name their entity by its class name in lower case (wsoa.services.audit.record).
     return {model.__name__.lower(): ids for model, ids in kinds.items()}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 
 from wsoa.domain.kpi_status import TrajectoryPoint
 from wsoa.domain.not_found import NotFound
-from wsoa.domain.snapshot import ActionRecord, EditRecord, PeriodRecord, UpdateRecord, take_snapshot
+from wsoa.domain.snapshot import ActionRecord, EditRecord, PeriodRecord, PlanSnapshot, UpdateRecord, take_snapshot
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
@@ -348,19 +348,30 @@ def build_report(
         raise ReportProblem("Choose a review period of this plan")
     if options.compare_with_id is not None and source.period(options.compare_with_id) is None:
         raise ReportProblem("Choose a review period of this plan to compare with")
-    source = source.as_settled_for(source.period(options.period_id).record)
     known = {p.number for p in source.priorities}
     if options.priorities and not set(options.priorities) <= known:
         raise ReportProblem("Choose priorities of this plan")
-    snapshot = take_snapshot(
+    source, snapshot = settled_snapshot(source, options.period_id, options.compare_with_id)
+    return assemble(source, snapshot, options, generated_by=generated_by, generated_at=generated_at)
+
+
+def settled_snapshot(
+    source: ReportSource, period_id: int, compare_with_id: int | None = None
+) -> tuple[ReportSource, PlanSnapshot]:
+    """The plan as it stood at the period's end, worded as when its paper was settled: what the board report of that
+    period (and the review pack's count for it) is built from."""
+    period = source.period(period_id)
+    if period is None:
+        raise ReportProblem("Choose a review period of this plan")
+    source = source.as_settled_for(period.record)
+    return source, take_snapshot(
         actions=source.actions,
         updates=source.updates,
         periods=[p.record for p in source.periods],
-        period_id=options.period_id,
-        compare_with_id=options.compare_with_id,
+        period_id=period_id,
+        compare_with_id=compare_with_id,
         sign_off_required=source.plan.sign_off_required,
     )
-    return assemble(source, snapshot, options, generated_by=generated_by, generated_at=generated_at)
 
 
 def board_report(

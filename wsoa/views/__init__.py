@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         imports,
         kpis,
+        meetings,
         notices,
         periods,
         plans,
@@ -19,5 +20,19 @@ def register_blueprints(app: Flask) -> None:
         users,
     )
 
-    for module in (auth, plans, actions, admin, updates, periods, users, audit_log, kpis, imports, reports, notices):
+    for module in (
+        auth,
+        plans,
+        actions,
+        admin,
+        updates,
+        periods,
+        users,
+        audit_log,
+        kpis,
+        imports,
+        reports,
+        notices,
+        meetings,
+    ):
         app.register_blueprint(module.bp)
