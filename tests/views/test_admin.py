@@ -105,6 +105,7 @@ def test_the_new_plan_form_offers_every_kind_of_plan(client, login_as, database)
         "Priority action plan",
         "SEND strategic plan",
         "Audit learning plan",
+        "Other plan",
     ]
     assert page.select_one("input[name=kind][checked]")["value"] == "written_statement_of_action"
     assert page.select_one("input[name=status][checked]")["value"] == "active"

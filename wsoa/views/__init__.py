@@ -13,11 +13,26 @@ def register_blueprints(app: Flask) -> None:
         kpis,
         notices,
         periods,
+        plan_succession,
         plans,
         reports,
         updates,
         users,
     )
 
-    for module in (auth, plans, actions, admin, updates, periods, users, audit_log, kpis, imports, reports, notices):
+    for module in (
+        auth,
+        plans,
+        actions,
+        admin,
+        updates,
+        periods,
+        users,
+        audit_log,
+        kpis,
+        imports,
+        reports,
+        notices,
+        plan_succession,
+    ):
         app.register_blueprint(module.bp)
