@@ -124,13 +124,16 @@ def _copy(source, fields: tuple[str, ...], **overrides):
     return type(source)(**{name: getattr(source, name) for name in fields}, **overrides)
 
 
-def start_plan_from(source: Plan, values: NewPlanFrom, *, user_id: int | None) -> Started:
+def start_plan_from(
+    source: Plan, values: NewPlanFrom, *, user_id: int | None, choices: CarryChoices | None = None
+) -> Started:
     """Start a new plan carrying the chosen priorities and actions over from `source`; StructureProblem says why not.
 
     A priority carries over when it is chosen or any of its chosen actions does. Outcomes of carried priorities come
-    with them; impact measures' definitions (not their values) too when asked. Audited, on both plans.
+    with them; impact measures' definitions (not their values) too when asked. Audited, on both plans. `choices` is
+    what the form offered, when the caller has read it already.
     """
-    choices = carry_choices(source)
+    choices = choices if choices is not None and choices.plan is source else carry_choices(source)
     offered = {a.action.id: a for p in choices.priorities for a in p.actions}
     if unknown := values.action_ids - offered.keys():
         raise StructureProblem("actions", f"{len(unknown)} chosen action(s) are not live actions of this plan")

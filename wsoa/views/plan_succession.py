@@ -22,9 +22,11 @@ def start(plan_id: int):
     choices = plan_succession.carry_choices(source)
     form = StartPlanForm()
     form.offer(choices)
-    if saved := save_form(
-        form, lambda: plan_succession.start_plan_from(source, form.values(), user_id=current_user.id), StructureProblem
-    ):
+
+    def start_it() -> plan_succession.Started:
+        return plan_succession.start_plan_from(source, form.values(), user_id=current_user.id, choices=choices)
+
+    if saved := save_form(form, start_it, StructureProblem):
         started = saved.value
         flash(
             f"Plan {started.plan.title} started from {source.title}: {started.priorities} priorities, "
