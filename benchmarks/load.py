@@ -15,8 +15,15 @@ of the server than a whole partnership does on the Monday before its board. LOAD
     LOAD_THINK=1 .venv/bin/python benchmarks/load.py   # near saturation on 2 cores
     LOAD_USERS=20 LOAD_SECONDS=10 .venv/bin/python benchmarks/load.py
     LOAD_THINK=0 .venv/bin/python benchmarks/load.py   # saturation
+    .venv/bin/python benchmarks/load.py --servers 2    # two gunicorn servers on one database, requests spread
+
+With --servers N (or LOAD_SERVERS), N gunicorn servers run side by side on the one database, each on its own port,
+as N app servers behind a load balancer: every request of every lead goes to a server chosen at random, so a lead
+signs in on one and saves on another. The workers (LOAD_WORKERS, 4 by default) are shared out among the servers, so
+the machine does the same work as with one; --workers-per-server overrides that.
 """
 
+import argparse
 import http.cookiejar
 import os
 import random
@@ -38,7 +45,8 @@ import psycopg
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
-WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))  # in all, shared among the servers
+SERVERS = int(os.environ.get("LOAD_SERVERS", "1"))
 THINK = float(os.environ.get("LOAD_THINK", "3.0"))
 RAMP = float(os.environ.get("LOAD_RAMP", "10"))
 PG_ADMIN = os.environ.get("LOAD_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -108,9 +116,16 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class Lead(threading.Thread):
-    def __init__(self, base: str, email: str, action_ids: list[int], deadline: float, results):
+    def __init__(self, bases: list[str], email: str, action_ids: list[int], deadline: float, results):
         super().__init__(daemon=True)
-        self.base, self.email, self.action_ids, self.deadline, self.results = base, email, action_ids, deadline, results
+        self.bases, self.email, self.action_ids, self.deadline, self.results = (
+            bases,
+            email,
+            action_ids,
+            deadline,
+            results,
+        )
+        # One cookie jar for every server: cookies belong to the host, not the port, as behind one load balancer.
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects()
         )
@@ -126,10 +141,12 @@ class Lead(threading.Thread):
         if think:
             self.think()
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        server = random.randrange(len(self.bases))  # each request to any server, as a load balancer sends them
+        self.results["by_server"][server] += 1
         started = time.perf_counter()
         location = None
         try:
-            request = urllib.request.Request(self.base + path, data=body)  # noqa: S310  (our own loopback server)
+            request = urllib.request.Request(self.bases[server] + path, data=body)  # noqa: S310  (our own loopback server)
             with self.opener.open(request, timeout=30) as response:
                 text = response.read().decode()
                 status = response.status
@@ -140,6 +157,10 @@ class Lead(threading.Thread):
             self.results["errors"].append((page, repr(error)))
             return None
         self.results["latency"][page].append(time.perf_counter() - started)
+        if status in (302, 303) and location and urllib.parse.urlsplit(location).path == "/sign-in":
+            # Signed out: the server that served this did not know the session another one started.
+            self.results["errors"].append((page, "sent back to sign in"))
+            return None
         if status in (302, 303) and location:
             return self.request(after or page, urllib.parse.urlsplit(location).path, think=False)
         if status >= 400:
@@ -201,43 +222,72 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsoa:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_for(base: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/sign-in", timeout=1)  # noqa: S310  (our own loopback server)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--servers", type=int, default=SERVERS, help="gunicorn servers on the one database")
+    parser.add_argument("--workers-per-server", type=int, default=None, help="default: LOAD_WORKERS shared out")
+    return parser.parse_args()
+
+
 def main() -> None:
+    options = arguments()
+    servers_wanted = max(1, options.servers)
+    per_server = options.workers_per_server or max(1, WORKERS // servers_wanted)
     database = f"wsoa_load_{os.getpid()}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{database}"')
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex, "WSOA_ENV": "development"}
-    server = None
+    servers: list[subprocess.Popen] = []
     try:
         leads = prepare(env)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(WORKERS),
-                "--threads",
-                "4",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "wsoa:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/sign-in", timeout=1)  # noqa: S310  (our own loopback server)
-                break
-            except OSError:
-                time.sleep(0.1)
-        results = {"latency": defaultdict(list), "errors": [], "acknowledged": [], "refused_stale": 0}
+        bases = []
+        for _ in range(servers_wanted):
+            server, base = start_server(env, per_server)
+            servers.append(server)
+            bases.append(base)
+        for base in bases:
+            wait_for(base)
+        results = {
+            "latency": defaultdict(list),
+            "errors": [],
+            "acknowledged": [],
+            "refused_stale": 0,
+            "by_server": defaultdict(int),
+        }
         started = time.monotonic()
         deadline = started + SECONDS
-        threads = [Lead(base, email, ids, deadline, results) for email, ids in leads]
+        threads = [Lead(bases, email, ids, deadline, results) for email, ids in leads]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -246,8 +296,9 @@ def main() -> None:
         total = sum(len(v) for v in results["latency"].values())
         print(
             f"{len(leads)} leads arriving over {RAMP:g} s, reading {THINK:g} s a page on average, "
-            f"{WORKERS} gunicorn workers on PostgreSQL, {elapsed:.1f} s"
+            f"{len(bases)} gunicorn server(s) of {per_server} workers each on one PostgreSQL database, {elapsed:.1f} s"
         )
+        print("requests per server: " + ", ".join(f"{bases[n]}: {results['by_server'][n]}" for n in range(len(bases))))
         print(f"requests: {total}, throughput {total / elapsed:.1f} requests/s, errors: {len(results['errors'])}")
         print(f"{'page':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
         for page, values in results["latency"].items():
@@ -300,8 +351,9 @@ def main() -> None:
         if not all(met for _, met, _ in targets):
             sys.exit(1)
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             server.wait(timeout=30)
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -114,6 +114,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "admin.archive_plan": ADMIN_ONLY,
     "admin.restore_plan": ADMIN_ONLY,
     "admin.delete_plan": ADMIN_ONLY,
+    "plan_succession.start": ADMIN_ONLY,  # start a new plan from an earlier one, carrying actions over
     "admin.new_priority": ADMIN_ONLY,
     "admin.edit_priority": ADMIN_ONLY,
     "admin.delete_priority": ADMIN_ONLY,

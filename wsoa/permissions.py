@@ -19,6 +19,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "update_any_progress": frozenset({"admin", "editor"}),  # beyond their own roles' actions: see can_update_action
     "edit_actions": frozenset({"admin", "editor"}),
     "edit_structure": frozenset({"admin"}),
+    "start_plans": frozenset({"admin"}),  # start a new plan from an earlier one, carrying priorities and actions over
     "import_plans": frozenset({"admin"}),
     "manage_periods": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),

@@ -104,11 +104,11 @@ def test_an_archived_plan_leaves_the_plan_list_and_comes_back_when_restored(data
 
 def test_restoring_keeps_the_status_the_plan_had(database):
     plan = small_import()
-    plan.status = "closed"
+    plan.status = "superseded"
     plan_archive.archive_plan(plan, user_id=None)
     plan_archive.restore_plan(plan, user_id=None)
     db.session.commit()
-    assert (plan.status, plan.archived_at) == ("closed", None)
+    assert (plan.status, plan.archived_at) == ("superseded", None)
 
 
 def test_an_archived_plans_actions_leave_my_actions(database):

@@ -127,13 +127,13 @@ def test_creating_and_editing_a_plan_is_audited_with_before_and_after(admin):
             title="Testshire APP",
             kind="accelerated_progress_plan",
             area="Testshire",
-            status="closed",
+            status="superseded",
             inspection_date=date(2019, 3, 11),
         ),
         user_id=admin.id,
     )
     assert changed
-    assert (plan.title, plan.status, plan.inspection_date) == ("Testshire APP", "closed", date(2019, 3, 11))
+    assert (plan.title, plan.status, plan.inspection_date) == ("Testshire APP", "superseded", date(2019, 3, 11))
     created, edited = events()
     assert (created.event, created.user_id, created.after["kind"]) == (
         "plan.created",
@@ -143,7 +143,7 @@ def test_creating_and_editing_a_plan_is_audited_with_before_and_after(admin):
     assert (edited.event, edited.before, edited.after) == (
         "plan.edited",
         {"status": "active", "inspection_date": None},
-        {"status": "closed", "inspection_date": "2019-03-11"},
+        {"status": "superseded", "inspection_date": "2019-03-11"},
     )
 
 

@@ -105,6 +105,7 @@ def test_the_new_plan_form_offers_every_kind_of_plan(client, login_as, database)
         "Priority action plan",
         "SEND strategic plan",
         "Audit learning plan",
+        "Other plan",
     ]
     assert page.select_one("input[name=kind][checked]")["value"] == "written_statement_of_action"
     assert page.select_one("input[name=status][checked]")["value"] == "active"
@@ -159,7 +160,7 @@ def test_an_admin_changes_the_plans_details(client, login_as, plan):
             ("title", "Testshire WSoA 2020"),
             ("kind", "written_statement_of_action"),
             ("area", "Testshire"),
-            ("status", "closed"),
+            ("status", "superseded"),
             ("inspection_date", "11"),
             ("inspection_date", "3"),
             ("inspection_date", "2019"),
@@ -169,15 +170,19 @@ def test_an_admin_changes_the_plans_details(client, login_as, plan):
     assert response.status_code == 302
     stored = db.session.get(Plan, plan["plan"].id)
     db.session.refresh(stored)
-    assert (stored.title, stored.status, stored.inspection_date) == ("Testshire WSoA 2020", "closed", date(2019, 3, 11))
+    assert (stored.title, stored.status, stored.inspection_date) == (
+        "Testshire WSoA 2020",
+        "superseded",
+        date(2019, 3, 11),
+    )
     page = page_of(client.get(response.headers["Location"]))
     assert "Plan Testshire WSoA 2020 saved." in banner_of(page)
     details = normalise_spaces(page.select_one("#plan-details"))
     assert "Inspection date 11 Mar 2019" in details
-    assert "Status Closed" in details
+    assert "Status Superseded" in details
     edited = audit_events("plan.edited")[-1]
     assert edited.before["title"] == "Testshire WSoA"
-    assert edited.after == {"title": "Testshire WSoA 2020", "inspection_date": "2019-03-11", "status": "closed"}
+    assert edited.after == {"title": "Testshire WSoA 2020", "inspection_date": "2019-03-11", "status": "superseded"}
 
 
 # ----- priorities ---------------------------------------------------------------------------------------------------

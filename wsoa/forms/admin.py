@@ -18,9 +18,10 @@ from wsoa.services import roles as role_service
 STATUS_CHOICES = [
     ("draft", "Draft: still being written"),
     ("active", "Active: being delivered and monitored"),
-    ("closed", "Closed: finished, kept for the record"),
+    ("superseded", "Superseded: a later plan has taken over, kept for the record"),
 ]
 ROLE_CODE_HINT = "A code from the key roles, for example {}"
+# Archived is not chosen here: archiving and restoring have their own pages (a plan is archived while it is).
 
 
 def _optional_id(value) -> int | None:

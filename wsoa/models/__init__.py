@@ -6,7 +6,7 @@ from sqlalchemy import Update, case, event, exists, func, inspect, or_, select, 
 from sqlalchemy.orm import Session
 
 from wsoa.models.assurance import ActionComment, EvidenceFile, UpdateReview
-from wsoa.models.audit import AuditEvent, ImportBatch
+from wsoa.models.audit import AuditEvent, ImportBatch, PendingUpload
 from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
 from wsoa.models.meetings import AgreedAction, ReviewMeeting, SufficiencyStatement
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
@@ -32,6 +32,7 @@ __all__ = [
     "Notice",
     "NoticePreference",
     "Outcome",
+    "PendingUpload",
     "Plan",
     "Priority",
     "ProgressUpdate",

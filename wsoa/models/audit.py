@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
@@ -40,3 +40,17 @@ class ImportBatch(db.Model):
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     user: Mapped[User | None] = relationship(lazy="raise")
+
+
+class PendingUpload(db.Model):
+    """A workbook uploaded for import, kept between the preview and the confirm (or a new choice of columns).
+
+    In the database, not on one server's disk, so the next step may land on any app server. Deleted once imported;
+    ones left behind are forgotten after a day (wsoa.services.uploads). Not history, and not backed up.
+    """
+
+    __tablename__ = "pending_upload"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # the workbook's SHA-256
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, case, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
@@ -20,8 +21,14 @@ PLAN_KINDS = {
     "priority_action_plan": "Priority action plan",
     "strategic_plan": "SEND strategic plan",
     "audit_learning": "Audit learning plan",
+    "other": "Other plan",
 }
-PLAN_STATUSES = ("draft", "active", "closed")
+# The status held in the column. A plan is also "archived" while archived_at is set: that status is derived from
+# archived_at alone (Plan.current_status), never stored, so the two cannot disagree and restoring puts back the
+# status it had.
+PLAN_STATUSES = ("draft", "active", "superseded")
+ARCHIVED = "archived"
+PLAN_STATUS_LABELS = {"draft": "Draft", "active": "Active", "superseded": "Superseded", ARCHIVED: "Archived"}
 
 
 class Plan(db.Model):
@@ -40,7 +47,7 @@ class Plan(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when an admin archives the plan: it is kept whole but left out of every list and chooser until restored.
-    # Separate from `status`, so restoring puts back the status it had.
+    # Separate from `status`, so restoring puts back the status it had; current_status reads "archived" meanwhile.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The column mapping its last import confirmed ({"columns": [{sheet, heading or column, field}]}), used again by
     # the next import of the same workbook so the officer need not choose again.
@@ -58,6 +65,20 @@ class Plan(db.Model):
     @property
     def kind_label(self) -> str:
         return PLAN_KINDS.get(self.kind, self.kind)
+
+    @hybrid_property
+    def current_status(self) -> str:
+        """The plan's status as people see it: draft, active, superseded, or archived while it is archived."""
+        return ARCHIVED if self.archived_at is not None else self.status
+
+    @current_status.inplace.expression
+    @classmethod
+    def _current_status_expression(cls):
+        return case((cls.archived_at.is_not(None), ARCHIVED), else_=cls.status)
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUS_LABELS.get(self.current_status, self.current_status)
 
 
 class Priority(db.Model):
@@ -139,6 +160,9 @@ class Action(db.Model):
     # progress_update already refers to action, and a cycle would order neither deletes nor backups.
     latest_update_id: Mapped[int | None]
     latest_revised_update_id: Mapped[int | None]
+    # The action in an earlier plan this one carries on (a new plan started from that one): its history stays there,
+    # read-only, and is shown on this action's page.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"), index=True)
 
     priority: Mapped[Priority] = relationship(back_populates="actions", lazy="raise")
     outcome: Mapped[Outcome | None] = relationship(lazy="raise")

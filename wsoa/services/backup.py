@@ -19,7 +19,8 @@ from wsoa.services import evidence
 FORMAT = "wsoa-backup/1"
 
 # Signed-in sessions are not the partnership's data: restoring them would sign people back in on the new server.
-NOT_BACKED_UP = frozenset({"user_session"})
+# Workbooks waiting between an import's preview and its confirm are not either: the officer uploads again.
+NOT_BACKED_UP = frozenset({"user_session", "pending_upload"})
 
 
 def _unchanged(row: dict) -> dict:

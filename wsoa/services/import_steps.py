@@ -8,7 +8,6 @@ import json
 from collections import Counter
 from collections.abc import Mapping as Posted
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,7 +18,7 @@ from wsoa.importing.parsed import ParsedPlan
 from wsoa.importing.workbook import read_workbook
 from wsoa.models import Plan
 from wsoa.services.imports import ImportRefused, ImportResult, file_hash, import_parsed_plan
-from wsoa.services.uploads import UploadMissing, load_upload, store_upload
+from wsoa.services.uploads import UploadMissing, discard_upload, load_upload, store_upload
 
 NEW_PLAN = "new"
 
@@ -82,9 +81,7 @@ def chosen_mapping(columns_json: str, posted: Posted[str, str]) -> Mapping:
     return Mapping.from_document({"columns": entries}, "the column meanings")
 
 
-def preview_import(
-    content: bytes, *, file_name: str, target: str, mapping: Mapping | None, uploads: Path, max_bytes: int
-) -> Preview:
+def preview_import(content: bytes, *, file_name: str, target: str, mapping: Mapping | None, max_bytes: int) -> Preview:
     """What importing `content` would do, with nothing written; raises WorkbookUnreadable or ImportRefused."""
     parsed = read_workbook(content, max_bytes=max_bytes, mapping=mapping)
     digest = file_hash(content)
@@ -96,21 +93,21 @@ def preview_import(
             )
         finally:
             db.session.rollback()
-    store_upload(uploads, content)  # kept for the confirm step, or for the officer to say what the columns mean
+    store_upload(content)  # kept for the confirm step, or for the officer to say what the columns mean (caller commits)
     return Preview(parsed=parsed, digest=digest, result=result)
 
 
 def confirm_import(
-    digest: str, *, file_name: str, target: str, mapping_json: str, uploads: Path, max_bytes: int, user_id: int
+    digest: str, *, file_name: str, target: str, mapping_json: str, max_bytes: int, user_id: int
 ) -> ImportResult:
     """Import the kept upload for real; raises UploadMissing, MappingProblem (a damaged mapping) or ImportRefused."""
-    content = load_upload(uploads, digest)
+    content = load_upload(digest)
     try:
         mapping = Mapping.from_document(json.loads(mapping_json)) if mapping_json else None
     except ValueError:
         raise MappingProblem("the mapping was not JSON") from None
     parsed = read_workbook(content, max_bytes=max_bytes, mapping=mapping)
-    return import_parsed_plan(
+    result = import_parsed_plan(
         parsed,
         file_name=file_name,
         content_hash=digest,
@@ -118,6 +115,8 @@ def confirm_import(
         user_id=user_id,
         mapping=parsed.mapping().as_document(),
     )
+    discard_upload(digest)  # imported: gone with the same commit
+    return result
 
 
 def why_not_imported(file_name: str, error: Exception) -> str:

@@ -38,6 +38,7 @@ from wsoa.models import (
 )
 from wsoa.models.types import utcnow
 from wsoa.services import audit
+from wsoa.services.plan_succession import carried_on_elsewhere
 from wsoa.services.plans import PLAN_FIELDS, PlanSummary, list_plans
 
 # What deleting a plan removes, as the confirmation page and the audit event name it (plural → singular).
@@ -226,6 +227,11 @@ class Removal:
 def removal(plan: Plan) -> Removal:
     """Whether the plan may be deleted (and if not, why), and what would go with it."""
     refusal = deletion_refusal(footprint(plan))
+    if refusal is None and (carried := carried_on_elsewhere(plan.id)):
+        refusal = (
+            f"A later plan carries on {carried:,} of this plan's actions, and reads their history from here. "
+            "Archive it instead: it is kept whole and can be restored."
+        )
     priority_ids = select(Priority.id).where(Priority.plan_id == plan.id)
     counted = {  # keyed as SINGULAR is
         "priorities": select(func.count(Priority.id)).where(Priority.plan_id == plan.id),

@@ -78,7 +78,8 @@ class PlanSummary:
 
 
 def list_plans(*, archived: bool = False) -> list[PlanSummary]:
-    """The live plans (or, with archived, only the archived ones), newest first, with their sizes: one query."""
+    """The live plans (or, with archived, only the archived ones) in the order they were started, with their sizes:
+    one query. An area's plans over time read in order: a WSoA, then the APP after its revisit, then a PAP."""
     priority_counts = select(Priority.plan_id, func.count(Priority.id).label("n")).group_by(Priority.plan_id).subquery()
     action_counts = (
         select(Action.plan_id, func.count(Action.id).label("n"))
@@ -91,7 +92,7 @@ def list_plans(*, archived: bool = False) -> list[PlanSummary]:
         .outerjoin(priority_counts, priority_counts.c.plan_id == Plan.id)
         .outerjoin(action_counts, action_counts.c.plan_id == Plan.id)
         .where(Plan.archived_at.is_not(None) if archived else Plan.archived_at.is_(None))
-        .order_by(Plan.created_at.desc(), Plan.id.desc())
+        .order_by(Plan.created_at, Plan.id)
     )
     return [PlanSummary(plan, priorities, actions) for plan, priorities, actions in rows]
 

@@ -329,7 +329,7 @@ def my_actions(user: User, today: date, *, role_code: str | None = None, may_cho
             .join(Priority, Priority.id == Action.priority_id)
             .where(
                 Action.retired_at.is_(None),
-                Plan.status != "closed",
+                Plan.status != "superseded",  # a later plan carries its actions on
                 Plan.archived_at.is_(None),
                 Action.id.in_(select(ActionLead.action_id).where(ActionLead.role_id.in_(role_ids))),
             )

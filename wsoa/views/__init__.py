@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         meetings,
         notices,
         periods,
+        plan_succession,
         plans,
         reports,
         updates,
@@ -34,5 +35,6 @@ def register_blueprints(app: Flask) -> None:
         reports,
         notices,
         meetings,
+        plan_succession,
     ):
         app.register_blueprint(module.bp)

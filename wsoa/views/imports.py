@@ -2,7 +2,6 @@
 
 import json
 from io import BytesIO
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -20,17 +19,14 @@ from wsoa.services import import_steps
 from wsoa.services.exports import export_plan
 from wsoa.services.imports import ImportRefused, sheet_lines
 from wsoa.services.plans import get_plan
-from wsoa.services.uploads import UploadMissing, discard_upload, load_upload
+from wsoa.services.uploads import UploadMissing, load_upload
 
 bp = Blueprint("imports", __name__)
 
 
 def _kept() -> dict:
-    """Where uploads wait for the next step, and the largest workbook read."""
-    return {
-        "uploads": Path(current_app.instance_path) / "uploads",
-        "max_bytes": current_app.config["MAX_WORKBOOK_BYTES"],
-    }
+    """The largest workbook read (uploads wait for the next step in the database: wsoa.services.uploads)."""
+    return {"max_bytes": current_app.config["MAX_WORKBOOK_BYTES"]}
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
@@ -50,6 +46,7 @@ def _preview(form, content: bytes, file_name: str, target: str, mapping, *, save
     """The preview of importing `content` with `mapping`, or the upload page with the reason it cannot be read."""
     try:
         preview = import_steps.preview_import(content, file_name=file_name, target=target, mapping=mapping, **_kept())
+        db.session.commit()  # the upload, kept for the next step on whichever server serves it
     except (WorkbookUnreadable, ImportRefused) as error:
         why = "read" if isinstance(error, WorkbookUnreadable) else "imported"
         form.workbook.errors = [*form.workbook.errors, f"The file could not be {why}: {error}"]
@@ -76,7 +73,7 @@ def remap(digest: str, file_name: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        content = load_upload(_kept()["uploads"], digest)
+        content = load_upload(digest)
         mapping = import_steps.chosen_mapping(form.columns.data, request.form)
     except UploadMissing:
         flash("That upload has expired or was already imported. Upload the workbook again.", "error")
@@ -104,7 +101,6 @@ def confirm(digest: str, file_name: str):
         flash(import_steps.why_not_imported(file_name, refused), "error")
         return redirect(url_for("imports.upload"))
     db.session.commit()
-    discard_upload(_kept()["uploads"], digest)
     flash(import_steps.imported(file_name, result), "success")
     return redirect(url_for("plans.overview", plan_id=result.plan.id))
 
