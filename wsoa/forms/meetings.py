@@ -1,19 +1,13 @@
 """Recording a review meeting, its "Is progress sufficient?" statements and the actions it agreed."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectMultipleField
+from wtforms.validators import DataRequired
 
 from wsoa.forms import select_choices
 from wsoa.forms.admin import ActionForm
+from wsoa.forms.fields import dropdown, radios, strip_whitespace, submit_button, text_area, text_input, too_long
 from wsoa.forms.periods import GovDateField
 from wsoa.models.meetings import MEETING_KINDS, VERDICTS
 from wsoa.services import meetings as meeting_service
@@ -22,22 +16,13 @@ from wsoa.services.actions import ActionValues
 LONG_TEXT = 20000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _long(label: str) -> Length:
-    return Length(max=LONG_TEXT, message=f"{label} must be {LONG_TEXT:,} characters or fewer")
+def _prose(label: str, *validators, hint: str = ""):
+    """A box of free text, trimmed, at most LONG_TEXT characters."""
+    return text_area(label, *validators, too_long(label, LONG_TEXT), hint=hint, filters=[strip_whitespace])
 
 
 class MeetingForm(FlaskForm):
-    kind = RadioField(
-        "Kind of meeting",
-        widget=GovRadioInput(),
-        choices=select_choices(MEETING_KINDS.items()),
-        validators=[DataRequired("Select the kind of meeting")],
-        invalid_choice_message="Select the kind of meeting",
-    )
+    kind = radios("Kind of meeting", MEETING_KINDS.items(), required="Select the kind of meeting")
     held_on = GovDateField("Date of the meeting", required=True, description="For example, 1 3 2022")
     attendee_roles = SelectMultipleField(
         "Key roles who attended",
@@ -45,21 +30,12 @@ class MeetingForm(FlaskForm):
         description="Roles from the key roles glossary, not people",
         invalid_choice_message="Select key roles from the list",
     )
-    other_attendees = TextAreaField(
+    other_attendees = _prose(
         "Other attendees",
-        widget=GovTextArea(),
-        filters=[_strip],
-        description="Organisations or roles not in the glossary, for example DfE SEND adviser, NHS England",
-        validators=[_long("Other attendees")],
+        hint="Organisations or roles not in the glossary, for example DfE SEND adviser, NHS England",
     )
-    decisions = TextAreaField(
-        "Decisions",
-        widget=GovTextArea(),
-        filters=[_strip],
-        description="What the meeting decided",
-        validators=[_long("Decisions")],
-    )
-    submit = SubmitField("Save meeting", widget=GovSubmitInput())
+    decisions = _prose("Decisions", hint="What the meeting decided")
+    submit = submit_button("Save meeting")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,33 +57,17 @@ def _priority_choices(priorities, first: tuple[str, str] | None = None):
 
 
 class StatementForm(FlaskForm):
-    priority = SelectField(
-        "Area of weakness", widget=GovSelect(), invalid_choice_message="Select a priority of this plan"
-    )
-    verdict = RadioField(
-        "Is progress sufficient?",
-        widget=GovRadioInput(),
-        choices=select_choices(VERDICTS.items()),
-        validators=[DataRequired("Select yes, partly or no")],
-        invalid_choice_message="Select yes, partly or no",
-    )
-    reasons = TextAreaField(
-        "Reasons",
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[DataRequired("Enter the reasons"), _long("Reasons")],
-    )
-    agreed_by = StringField(
+    priority = dropdown("Area of weakness", invalid_choice_message="Select a priority of this plan")
+    verdict = radios("Is progress sufficient?", VERDICTS.items(), required="Select yes, partly or no")
+    reasons = _prose("Reasons", DataRequired("Enter the reasons"))
+    agreed_by = text_input(
         "Agreed by",
-        widget=GovTextInput(),
-        filters=[_strip],
-        description="The roles or organisations who agreed it, for example DCS, ICB chief nurse, DfE adviser",
-        validators=[
-            DataRequired("Enter who agreed the statement"),
-            Length(max=1000, message="Agreed by must be 1,000 characters or fewer"),
-        ],
+        DataRequired("Enter who agreed the statement"),
+        too_long("Agreed by", 1000),
+        hint="The roles or organisations who agreed it, for example DCS, ICB chief nurse, DfE adviser",
+        filters=[strip_whitespace],
     )
-    submit = SubmitField("Record statement", widget=GovSubmitInput())
+    submit = submit_button("Record statement")
 
     def __init__(self, *args, priorities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,14 +75,9 @@ class StatementForm(FlaskForm):
 
 
 class AgreedActionForm(FlaskForm):
-    text = TextAreaField(
-        "Action agreed",
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[DataRequired("Enter the action agreed"), _long("Action agreed")],
-    )
-    priority = SelectField("Area of weakness", widget=GovSelect(), invalid_choice_message="Select a priority")
-    submit = SubmitField("Add agreed action", widget=GovSubmitInput())
+    text = _prose("Action agreed", DataRequired("Enter the action agreed"))
+    priority = dropdown("Area of weakness", invalid_choice_message="Select a priority")
+    submit = submit_button("Add agreed action")
 
     def __init__(self, *args, priorities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,15 +85,13 @@ class AgreedActionForm(FlaskForm):
 
 
 class PlanActionForm(FlaskForm):
-    placement = SelectField(
-        "Where it goes in the plan", widget=GovSelect(), invalid_choice_message="Select a priority or outcome"
-    )
+    placement = dropdown("Where it goes in the plan", invalid_choice_message="Select a priority or outcome")
     # As on the action form, so an agreed action is worded and checked as any other action.
     ref = ActionForm.ref
     title = ActionForm.title
     due_text = ActionForm.due_text
     lead = ActionForm.lead
-    submit = SubmitField("Add to the plan", widget=GovSubmitInput())
+    submit = submit_button("Add to the plan")
 
     def __init__(self, *args, placements, **kwargs):
         super().__init__(*args, **kwargs)

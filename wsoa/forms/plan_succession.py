@@ -1,52 +1,39 @@
 """Starting a new plan from an earlier one: its title and kind, what carries over, and what becomes of the old plan."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import SelectMultipleField
+from wtforms.validators import DataRequired
 
-from wsoa.forms import select_choices
+from wsoa.forms.fields import radios, submit_button, text_input
 from wsoa.models.plan import PLAN_KINDS
 from wsoa.services.plan_succession import CarryChoices, NewPlanFrom
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
 
 class StartPlanForm(FlaskForm):
-    title = StringField(
+    title = text_input(
         "Title of the new plan",
-        widget=GovTextInput(),
-        description="For example, Testshire Accelerated Progress Plan 2023",
-        validators=[DataRequired("Enter a title for the new plan")],
+        DataRequired("Enter a title for the new plan"),
+        hint="For example, Testshire Accelerated Progress Plan 2023",
     )
-    kind = RadioField(
-        "Kind of plan",
-        widget=GovRadioInput(),
-        choices=select_choices(PLAN_KINDS.items()),
-        default="accelerated_progress_plan",
-        validators=[InputRequired("Select the kind of plan")],
-        invalid_choice_message="Select the kind of plan",
+    kind = radios(
+        "Kind of plan", PLAN_KINDS.items(), required="Select the kind of plan", default="accelerated_progress_plan"
     )
     # Checkboxes per priority with its actions, drawn by the template (plans/start_new_plan.html) from `offer`.
     priorities = SelectMultipleField("Priorities", coerce=int)
     actions = SelectMultipleField("Actions", coerce=int)
-    carry_kpis = RadioField(
+    carry_kpis = radios(
         "Carry over the chosen priorities’ impact measures?",
-        widget=GovRadioInput(),
-        choices=select_choices([("yes", "Yes, their definitions and targets (not the values recorded)"), ("no", "No")]),
+        [("yes", "Yes, their definitions and targets (not the values recorded)"), ("no", "No")],
+        required="Say whether impact measures carry over",
         default="yes",
-        validators=[InputRequired("Say whether impact measures carry over")],
-        invalid_choice_message="Say whether impact measures carry over",
     )
-    supersede = RadioField(
+    supersede = radios(
         "Mark the earlier plan as superseded?",
-        widget=GovRadioInput(),
-        choices=select_choices([("yes", "Yes, the new plan takes over from it"), ("no", "No, it stays as it is")]),
+        [("yes", "Yes, the new plan takes over from it"), ("no", "No, it stays as it is")],
+        required="Say whether the earlier plan is superseded",
         default="yes",
-        validators=[InputRequired("Say whether the earlier plan is superseded")],
-        invalid_choice_message="Say whether the earlier plan is superseded",
     )
-    submit = SubmitField("Start the new plan", widget=GovSubmitInput())
+    submit = submit_button("Start the new plan")
 
     def offer(self, choices: CarryChoices) -> None:
         """What may be chosen, and, on first showing, the defaults: every priority, every action not complete."""
