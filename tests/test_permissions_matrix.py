@@ -117,6 +117,7 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "publishing.new_text": EDITORS_AND_ADMINS,
     "publishing.edit_text": EDITORS_AND_ADMINS,
     "publishing.approve": EDITORS_AND_ADMINS,
+    "publishing.remove_text": EDITORS_AND_ADMINS,
     "publishing.choose_kpis": EDITORS_AND_ADMINS,
     "publishing.publish": EDITORS_AND_ADMINS,
     "publishing.withdraw": EDITORS_AND_ADMINS,

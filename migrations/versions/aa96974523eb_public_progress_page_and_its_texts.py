@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('priority_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('removed_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("kind IN ('summary', 'said_did')", name=op.f('ck_public_text_kind_allowed')),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_public_text_plan_id_plan')),
     sa.ForeignKeyConstraint(['priority_id'], ['priority.id'], name=op.f('fk_public_text_priority_id_priority')),

@@ -17,6 +17,7 @@ from tests.factories import (
     create_update,
     create_user,
 )
+from tests.security.test_two_app_servers import build as build_server
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, Kpi, KpiValue, PublicText, PublicTextVersion
 from wsoa.services import plan_archive, publishing
@@ -261,3 +262,47 @@ def test_the_public_pages_query_count_does_not_grow_with_the_number_of_actions(c
                 assert client.get(f"/public/{page.slug}{suffix}").status_code == 200
             counts.append(counted())
         assert counts[0] == counts[1] <= 2, suffix
+
+
+def test_two_app_servers_show_the_same_page_and_both_stop_when_it_is_withdrawn(app, built, tmp_path):
+    first, second = (build_server(app, tmp_path / name) for name in ("first", "second"))
+    plan, priority, _, officer = built
+    page = published(built)
+    readers = [first.test_client(), second.test_client()]
+    assert all(SUMMARY in reader.get(f"/public/{page.slug}").get_data(as_text=True) for reader in readers)
+
+    text = db.session.scalars(select(PublicText)).one()
+    publishing.write_text(plan, priority, "summary", body="Waits halved", you_said=None, user=officer, text=text)
+    publishing.approve_text(plan, text, publishing.text_state(text).latest.id, officer)
+    db.session.commit()
+    assert all("Waits halved" in reader.get(f"/public/{page.slug}").get_data(as_text=True) for reader in readers)
+
+    publishing.withdraw(plan, officer)
+    db.session.commit()
+    assert [reader.get(f"/public/{page.slug}").status_code for reader in readers] == [404, 404]
+    for server in (first, second):
+        with server.app_context():
+            db.engine.dispose()
+
+
+def test_a_removed_item_leaves_the_published_page_at_once_and_its_history_stays(client, built, login_as):
+    plan, priority, _, officer = built
+    item = publishing.write_text(
+        plan, priority, "said_did", body="We opened a helpline", you_said="No one answers", user=officer
+    )
+    publishing.approve_text(plan, item, publishing.text_state(item).latest.id, officer)
+    page = published(built)
+    assert "We opened a helpline" in public_text(client, f"/public/{page.slug}")
+
+    login_as("editor", email="eddie@example.org")
+    remove = f"/plans/{plan.id}/public-page/texts/{item.id}/remove"
+    confirm = page_of(client.get(remove))
+    assert "We opened a helpline" in normalise_spaces(confirm)
+    client.post(remove, data={"csrf_token": csrf_token_from(str(confirm))})
+
+    assert "We opened a helpline" not in public_text(client, f"/public/{page.slug}")
+    assert f"text-{item.id}" not in client.get(f"/plans/{plan.id}/public-page").get_data(as_text=True)
+    assert client.get(remove).status_code == 404
+    assert db.session.scalars(select(PublicTextVersion.body).where(PublicTextVersion.text_id == item.id)).all() == [
+        "We opened a helpline"
+    ]

@@ -67,5 +67,9 @@ class PublishForm(FlaskForm):
     submit = SubmitField("Publish", widget=GovSubmitInput())
 
 
+class RemoveForm(FlaskForm):
+    submit = SubmitField("Remove it", widget=GovSubmitInput())
+
+
 class WithdrawForm(FlaskForm):
     submit = SubmitField("Withdraw the public page", widget=GovSubmitInput())

@@ -44,6 +44,8 @@ class PublicText(db.Model):
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Taken off the page and out of the officer's list (audited); its versions and approvals are kept.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def kind_label(self) -> str:

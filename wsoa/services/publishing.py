@@ -107,7 +107,12 @@ def published_page(slug: str) -> PublicPage | None:
 
 
 def get_text(plan_id: int, text_id: int) -> PublicText | None:
-    return db.session.scalars(select(PublicText).where(PublicText.id == text_id, PublicText.plan_id == plan_id)).first()
+    """The plan's text, unless it was removed."""
+    return db.session.scalars(
+        select(PublicText).where(
+            PublicText.id == text_id, PublicText.plan_id == plan_id, PublicText.removed_at.is_(None)
+        )
+    ).first()
 
 
 def get_priority(plan_id: int, priority_id: int) -> Priority | None:
@@ -116,7 +121,8 @@ def get_priority(plan_id: int, priority_id: int) -> Priority | None:
 
 def _states(plan_id: int, text_id: int | None = None) -> dict[int, TextState]:
     """Every text of the plan (or the one) with its newest and newest approved wording: two queries."""
-    where = [PublicText.plan_id == plan_id] + ([PublicText.id == text_id] if text_id is not None else [])
+    where = [PublicText.plan_id == plan_id, PublicText.removed_at.is_(None)]
+    where += [PublicText.id == text_id] if text_id is not None else []
     latest: dict[int, tuple[PublicText, PublicTextVersion]] = {}
     versions: dict[int, PublicTextVersion] = {}
     for text, version in db.session.execute(
@@ -247,6 +253,23 @@ def approve_text(plan: Plan, text: PublicText, version_id: int | None, user) -> 
         event="public_text.approved",
         summary=f"{text.kind_label} approved for the public page of {plan.title}",
         user_id=user.id,
+    )
+    _rebuild_if_published(plan)
+    return True
+
+
+def remove_text(plan: Plan, text: PublicText, user) -> bool:
+    """Take a text off the page and out of the list (its history is kept); False when it was already removed."""
+    if text.removed_at is not None:
+        return False
+    text.removed_at = utcnow()
+    audit.record(
+        event="public_text.removed",
+        entity=text,
+        summary=f"{text.kind_label} removed from the public page of {plan.title}",
+        user_id=user.id,
+        before={"removed": False},
+        after={"removed": True},
     )
     _rebuild_if_published(plan)
     return True

@@ -4,7 +4,15 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from wsoa.domain.not_found import found
-from wsoa.forms.publishing import ApproveForm, KpiChoiceForm, PublishForm, SaidDidForm, SummaryForm, WithdrawForm
+from wsoa.forms.publishing import (
+    ApproveForm,
+    KpiChoiceForm,
+    PublishForm,
+    RemoveForm,
+    SaidDidForm,
+    SummaryForm,
+    WithdrawForm,
+)
 from wsoa.permissions import requires
 from wsoa.services import plans as plan_service
 from wsoa.services import publishing
@@ -84,6 +92,19 @@ def approve(plan_id: int, text_id: int):
         flash("Approved for publishing." if saved.value else "It was already approved.", "success")
     _flash_refusal(form)
     return _back(plan, f"text-{text.id}")
+
+
+@bp.route("/plans/<int:plan_id>/public-page/texts/<int:text_id>/remove", methods=["GET", "POST"])
+@requires("publish_progress")
+def remove_text(plan_id: int, text_id: int):
+    """Confirm, then take a text off the page (and out of this list); its history is kept."""
+    plan = found(plan_service.get_plan(plan_id))
+    state = found(publishing.text_state(found(publishing.get_text(plan_id, text_id))))
+    form = RemoveForm()
+    if save_form(form, lambda: publishing.remove_text(plan, state.text, current_user), PublishingProblem):
+        flash(f"{state.text.kind_label} removed.", "success")
+        return _back(plan)
+    return render_template("publishing/remove.html", form=form, plan=plan, state=state)
 
 
 @bp.route("/plans/<int:plan_id>/public-page/kpis", methods=["POST"])
