@@ -258,19 +258,17 @@ def approve_text(plan: Plan, text: PublicText, version_id: int | None, user) -> 
     return True
 
 
+def _switched(entity, what: str, event: str, summary: str, user) -> None:
+    """Audit an entity switched on: removed, withdrawn."""
+    audit.record(event=event, entity=entity, summary=summary, user_id=user.id, before={what: False}, after={what: True})
+
+
 def remove_text(plan: Plan, text: PublicText, user) -> bool:
     """Take a text off the page and out of the list (its history is kept); False when it was already removed."""
     if text.removed_at is not None:
         return False
     text.removed_at = utcnow()
-    audit.record(
-        event="public_text.removed",
-        entity=text,
-        summary=f"{text.kind_label} removed from the public page of {plan.title}",
-        user_id=user.id,
-        before={"removed": False},
-        after={"removed": True},
-    )
+    _switched(text, "removed", "public_text.removed", f"{text.kind_label} removed from the page of {plan.title}", user)
     _rebuild_if_published(plan)
     return True
 
@@ -337,14 +335,7 @@ def withdraw(plan: Plan, user) -> bool:
     page.published = False
     page.content = None
     page.updated_at = utcnow()
-    audit.record(
-        event="public_page.withdrawn",
-        entity=page,
-        summary=f"Public page of {plan.title} withdrawn",
-        user_id=user.id,
-        before={"published": True},
-        after={"published": False},
-    )
+    _switched(page, "withdrawn", "public_page.withdrawn", f"Public page of {plan.title} withdrawn", user)
     return True
 
 
