@@ -306,3 +306,11 @@ def test_a_removed_item_leaves_the_published_page_at_once_and_its_history_stays(
     assert db.session.scalars(select(PublicTextVersion.body).where(PublicTextVersion.text_id == item.id)).all() == [
         "We opened a helpline"
     ]
+
+
+def test_writing_a_text_for_families_counts_as_recorded_in_the_app_so_the_plan_is_not_deleted(built):
+    plan, priority, _, officer = built
+    before = plan_archive.footprint(plan).app_events
+    publishing.write_text(plan, priority, "summary", body="Plain words", you_said=None, user=officer)
+    db.session.commit()
+    assert plan_archive.footprint(plan).app_events == before + 1
