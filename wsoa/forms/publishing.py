@@ -45,7 +45,7 @@ class ApproveForm(FlaskForm):
 
 class KpiChoiceForm(FlaskForm):
     kpis = SelectMultipleField(
-        "KPIs to publish",
+        "Choose the KPIs the page shows",
         widget=GovCheckboxesInput(),
         description="Each is shown with its chart and a table of its values",
         invalid_choice_message="Select KPIs from the list",
