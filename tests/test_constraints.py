@@ -21,6 +21,7 @@ from wsoa.models import (
     Plan,
     Priority,
     ProgressUpdate,
+    PublicText,
     ReviewMeeting,
     SufficiencyStatement,
     UpdateReview,
@@ -43,6 +44,7 @@ CHECK_CASES = {
     "ck_update_review_decision_allowed": (UpdateReview, {"decision": "maybe"}),
     "ck_review_meeting_kind_allowed": (ReviewMeeting, {"kind": "ofsted"}),
     "ck_sufficiency_statement_verdict_allowed": (SufficiencyStatement, {"verdict": "maybe"}),
+    "ck_public_text_kind_allowed": (PublicText, {"kind": "rumour"}),
 }
 
 
@@ -125,6 +127,8 @@ def good_row(model, plan, priority, action) -> dict:
             "reasons": "Some progress",
             "agreed_by": "DCS",
         }
+    if model is PublicText:
+        return {"plan_id": plan.id, "priority_id": priority.id, "kind": "summary", "created_at": utcnow()}
     raise AssertionError(f"no good row for {model.__name__}")
 
 

@@ -33,6 +33,8 @@ from wsoa.models import (
     Kpi,
     KpiValue,
     ProgressUpdate,
+    PublicText,
+    PublicTextVersion,
     ReviewMeeting,
 )
 from wsoa.permissions import CAPABILITIES
@@ -61,6 +63,10 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "auth.sign_out": PUBLIC,
     "auth.set_password": PUBLIC,
     "auth.healthz": PUBLIC,
+    # Families read a published progress page, its print version and its feed without signing in.
+    "public.page": PUBLIC,
+    "public.printable": PUBLIC,
+    "public.feed": PUBLIC,
     # Everyone signed in (viewers included) reads every page, downloads every report and changes their own password.
     "auth.change_password": EVERYONE_SIGNED_IN,
     "notices.preferences": EVERYONE_SIGNED_IN,  # which reminder emails I get; a weekly digest instead
@@ -106,6 +112,15 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "meetings.new_statement": EDITORS_AND_ADMINS,
     "meetings.new_agreed_action": EDITORS_AND_ADMINS,
     "meetings.add_to_plan": EDITORS_AND_ADMINS,
+    # Editors (the officer) write and approve the public page's texts for families, and publish and withdraw it.
+    "publishing.index": EDITORS_AND_ADMINS,
+    "publishing.new_text": EDITORS_AND_ADMINS,
+    "publishing.edit_text": EDITORS_AND_ADMINS,
+    "publishing.approve": EDITORS_AND_ADMINS,
+    "publishing.remove_text": EDITORS_AND_ADMINS,
+    "publishing.choose_kpis": EDITORS_AND_ADMINS,
+    "publishing.publish": EDITORS_AND_ADMINS,
+    "publishing.withdraw": EDITORS_AND_ADMINS,
     # Admins only: plan structure (plans, priorities, outcomes, adding, moving and retiring actions, key roles) ...
     "admin.new_plan": ADMIN_ONLY,
     "admin.edit_plan": ADMIN_ONLY,
@@ -191,7 +206,10 @@ def sample_arguments(app, database) -> dict:
     db.session.add_all([challenge, meeting])
     db.session.flush()
     agreed = AgreedAction(meeting_id=meeting.id, priority_id=priority.id, text="Publish the recovery plan")
-    db.session.add(agreed)
+    public_text = PublicText(plan_id=plan.id, priority_id=priority.id, kind="summary")
+    db.session.add_all([agreed, public_text])
+    db.session.flush()
+    db.session.add(PublicTextVersion(text_id=public_text.id, body="Waits are falling"))
     db.session.commit()
     with app.test_request_context():
         token = accounts.set_password_token(someone)
@@ -219,6 +237,8 @@ def sample_arguments(app, database) -> dict:
         "comment_id": challenge.id,  # someone else's: 404 to all others (its own test)
         "meeting_id": meeting.id,
         "agreed_id": agreed.id,
+        "text_id": public_text.id,
+        "kind": "summary",
     }
 
 

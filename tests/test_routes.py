@@ -14,13 +14,21 @@ def test_every_route_declares_who_may_use_it(app):
     assert unguarded == [], "add @requires(...) from wsoa.permissions to these routes"
 
 
-def test_only_sign_in_sign_out_setting_a_password_and_the_health_check_are_public(app):
+def test_only_sign_in_sign_out_setting_a_password_the_health_check_and_published_pages_are_public(app):
     public = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "required_capability", None) == PUBLIC
     )
-    assert set(public) <= {"/sign-in", "/sign-out", "/set-password/<token>", "/healthz"}
+    assert set(public) <= {
+        "/sign-in",
+        "/sign-out",
+        "/set-password/<token>",
+        "/healthz",
+        "/public/<slug>",  # a plan's published progress page for families, its print version and feed
+        "/public/<slug>/print",
+        "/public/<slug>/feed.atom",
+    }
 
 
 def test_url_paths_are_kebab_case(app):

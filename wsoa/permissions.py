@@ -39,6 +39,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Turn an action a meeting agreed into a plan action. Editors may, though adding actions otherwise is for admins:
     # the meeting has agreed it, and the officer who keeps the minutes records it, linked back to the meeting.
     "add_agreed_actions": frozenset({"admin", "editor"}),
+    # The plan's public "you said, we did" page: write and approve its texts for families, publish and withdraw it.
+    "publish_progress": frozenset({"admin", "editor"}),
 }
 PUBLIC = "public"
 

@@ -14,6 +14,8 @@ ANY = ""
 def entity_label(entity_type: str) -> str:
     known = {"progressupdate": "Progress update", "reviewperiod": "Review period", "importbatch": "Import batch"}
     known |= {"kpivalue": "KPI value", "kpi": "KPI", "actionlead": "Action lead", "roleholder": "Role holder"}
+    known |= {"publicpage": "Public page", "publictext": "Public page text", "publictextversion": "Public page text"}
+    known |= {"publictextapproval": "Public page approval"}
     return known.get(entity_type, entity_type.replace("_", " ").capitalize())
 
 

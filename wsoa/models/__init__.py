@@ -11,11 +11,22 @@ from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
 from wsoa.models.meetings import AgreedAction, ReviewMeeting, SufficiencyStatement
 from wsoa.models.plan import Action, ActionLead, Outcome, Plan, Priority
 from wsoa.models.progress import ProgressUpdate, ReviewPeriod
+from wsoa.models.public import PublicPage, PublicText, PublicTextApproval, PublicTextVersion
 from wsoa.models.reminders import Notice, NoticePreference, ReminderSettings
 from wsoa.models.roles import Role, RoleHolder
 from wsoa.models.users import SignInFailure, User, UserSession, user_role
 
-APPEND_ONLY = (ProgressUpdate, AuditEvent, KpiValue, EvidenceFile, UpdateReview, ActionComment, SufficiencyStatement)
+APPEND_ONLY = (
+    ProgressUpdate,
+    AuditEvent,
+    KpiValue,
+    EvidenceFile,
+    UpdateReview,
+    ActionComment,
+    SufficiencyStatement,
+    PublicTextVersion,
+    PublicTextApproval,
+)
 
 __all__ = [
     "Action",
@@ -36,6 +47,10 @@ __all__ = [
     "Plan",
     "Priority",
     "ProgressUpdate",
+    "PublicPage",
+    "PublicText",
+    "PublicTextApproval",
+    "PublicTextVersion",
     "ReminderSettings",
     "ReviewMeeting",
     "point_at_latest_updates",

@@ -30,6 +30,10 @@ from wsoa.models import (
     Plan,
     Priority,
     ProgressUpdate,
+    PublicPage,
+    PublicText,
+    PublicTextApproval,
+    PublicTextVersion,
     ReminderSettings,
     ReviewMeeting,
     ReviewPeriod,
@@ -65,6 +69,11 @@ PLAN_TABLES = (
     SufficiencyStatement,
     AgreedAction,
     ReviewMeeting,
+    # The public page's texts are written and approved in the app (audited), so a plan holding any is not deleted.
+    PublicTextApproval,
+    PublicTextVersion,
+    PublicText,
+    PublicPage,
     ActionLead,
     ProgressUpdate,
     KpiValue,
@@ -152,6 +161,12 @@ def _entity_ids(plan_id: int) -> dict[str, object]:
         .join(Action, Action.id == ActionComment.action_id)
         .where(Action.plan_id == plan_id),
         ReviewMeeting: select(ReviewMeeting.id).where(ReviewMeeting.plan_id == plan_id),
+        PublicText: select(PublicText.id).where(PublicText.plan_id == plan_id),
+        PublicPage: select(PublicPage.id).where(PublicPage.plan_id == plan_id),
+        # A text's versions and approvals are audited by their own ids (wsoa.services.publishing).
+        PublicTextVersion: select(PublicTextVersion.id)
+        .join(PublicText, PublicText.id == PublicTextVersion.text_id)
+        .where(PublicText.plan_id == plan_id),
     }
     # Audit events name their entity by its class name in lower case (wsoa.services.audit.record).
     return {model.__name__.lower(): ids for model, ids in kinds.items()}

@@ -16,6 +16,8 @@ def register_blueprints(app: Flask) -> None:
         periods,
         plan_succession,
         plans,
+        public,
+        publishing,
         reports,
         updates,
         users,
@@ -36,5 +38,7 @@ def register_blueprints(app: Flask) -> None:
         notices,
         meetings,
         plan_succession,
+        publishing,
+        public,
     ):
         app.register_blueprint(module.bp)
