@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from wsoa.views import (
         actions,
         admin,
+        areas,
         audit_log,
         auth,
         imports,
@@ -36,5 +37,6 @@ def register_blueprints(app: Flask) -> None:
         notices,
         meetings,
         plan_succession,
+        areas,
     ):
         app.register_blueprint(module.bp)
