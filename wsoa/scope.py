@@ -202,6 +202,16 @@ def _only_this_area(state) -> None:
     state.statement = state.statement.options(*options)
 
 
+def _in_the_area_worked_in(target, args, kwargs) -> None:
+    """Made while an area is being worked in: it belongs to that area (even if flushed after working_in ends)."""
+    if kwargs.get("area_id") is None and (area_id := current_area_id()) is not None:
+        kwargs["area_id"] = area_id
+
+
+for _model in (Plan, Role, AuditEvent):
+    event.listen(_model, "init", _in_the_area_worked_in)
+
+
 @event.listens_for(Session, "before_flush")
 def _put_in_area(session_: Session, flush_context, instances) -> None:
     for obj in session_.new:
