@@ -47,7 +47,10 @@ def test_the_routes_naming_an_object_include_every_kind_of_page(app):
 
 @pytest.mark.parametrize("level", ["admin", "editor", "lead", "viewer"])
 def test_a_member_of_another_area_gets_404_for_every_object_of_this_one_and_changes_nothing(
-    app, client, sample_arguments, level
+    app,
+    client,
+    sample_arguments,  # noqa: F811  (the fixture imported above)
+    level,
 ):
     elsewhere = create_area(name="Otherville")
     email = f"elsewhere-{level}@example.org"
@@ -69,7 +72,11 @@ def test_a_member_of_another_area_gets_404_for_every_object_of_this_one_and_chan
     assert every_row_count() == before, "nothing changed"
 
 
-def test_the_same_person_is_admin_in_their_area_and_refused_as_a_viewer_in_the_other(app, client, sample_arguments):
+def test_the_same_person_is_admin_in_their_area_and_refused_as_a_viewer_in_the_other(
+    app,
+    client,
+    sample_arguments,  # noqa: F811  (the fixture imported above)
+):
     elsewhere = create_area(name="Otherville")
     person = create_user(level="viewer", email="two-areas@example.org", password=PASSWORD)  # viewer in Testshire
     create_user(level="admin", email="two-areas@example.org", in_area=elsewhere)  # and admin in Otherville

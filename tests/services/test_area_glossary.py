@@ -27,7 +27,8 @@ def test_the_same_code_in_two_areas_is_each_areas_holder_and_leads_link_to_their
     with working_in(there.id):
         assert people_by_code() == {"DCS": "Theo There"}
     links = db.session.execute(select(ActionLead.action_id, ActionLead.role_id)).all()
-    assert len(links) == 2 and len({role_id for _, role_id in links}) == 2  # each action led by its own area's DCS
+    assert len(links) == 2
+    assert len({role_id for _, role_id in links}) == 2  # each action led by its own area's DCS
 
 
 def test_the_key_roles_page_shows_only_the_areas_own_glossary(client, login_as):

@@ -39,14 +39,16 @@ def test_a_member_of_two_areas_sees_one_areas_plans_at_a_time_and_switches(clien
     db.session.commit()
 
     text = normalise_spaces(page_of(client.get("/")))
-    assert "Testshire WSoA" in text and "Otherville APP" not in text
+    assert "Testshire WSoA" in text
+    assert "Otherville APP" not in text
     assert "(viewer) in Testshire" in text
 
     token = csrf_token_from(client.get("/areas").get_data(as_text=True))
     response = client.post(f"/areas/{there.id}/choose", data={"csrf_token": token})
     assert response.status_code == 302
     text = normalise_spaces(page_of(client.get("/")))
-    assert "Otherville APP" in text and "Testshire WSoA" not in text
+    assert "Otherville APP" in text
+    assert "Testshire WSoA" not in text
     assert "(editor) in Otherville" in text
 
 
