@@ -314,11 +314,15 @@ def report_command(
     """Write the board progress report for a review period as HTML, PDF, Excel or Word."""
     from datetime import UTC, datetime
 
+    from wsoa.models import Plan
     from wsoa.reports.assemble import ReportOptions
+    from wsoa.scope import working_in
     from wsoa.services import reports
 
     try:
-        source = reports.load_report_source(reports.plan_for_period(period_label, plan_id))
+        plan_id = reports.plan_for_period(period_label, plan_id)
+        click.get_current_context().with_resource(working_in(db.session.get(Plan, plan_id).area_id))  # its glossary
+        source = reports.load_report_source(plan_id)
         options = ReportOptions(
             period_id=reports.period_by_label(source, period_label),
             compare_with_id=reports.period_by_label(source, compare_label) if compare_label else None,
