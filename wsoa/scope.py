@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, session
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, true
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from wsoa.domain.not_found import NotFound
@@ -61,6 +61,14 @@ def find_area(name: str) -> Area | None:
 
 def list_areas() -> list[Area]:
     return list(db.session.scalars(select(Area).order_by(Area.name)))
+
+
+def members_here(user_id_column):
+    """A condition: the user is a member of the area being worked in (anyone, outside an area)."""
+    area_id = current_area_id()
+    if area_id is None:
+        return true()
+    return user_id_column.in_(select(AreaMembership.user_id).where(AreaMembership.area_id == area_id))
 
 
 def area_for_new_rows() -> int:

@@ -58,3 +58,26 @@ def test_choosing_an_area_you_are_not_a_member_of_is_404(client, login_as):
     login_as("admin")
     token = csrf_token_from(client.get("/areas").get_data(as_text=True))
     assert client.post(f"/areas/{elsewhere.id}/choose", data={"csrf_token": token}).status_code == 404
+
+
+def test_every_list_shows_only_the_current_areas_things(client, login_as):
+    from tests.factories import create_action, create_priority, create_role
+    from wsoa.scope import working_in
+    from wsoa.services import audit
+
+    there = create_area(name="Otherville")
+    for area, who in ((create_area(), "Here"), (there, "There")):
+        create_role(code="DCS", person=f"Dana {who}", in_area=area)
+        plan = create_plan(title=f"{who} WSoA", in_area=area)
+        action = create_action(priority=create_priority(plan=plan, number=1), title=f"{who} action", lead="DCS")
+        create_user(name=f"Person {who}", in_area=area)
+        with working_in(area.id):
+            audit.record(event="action.edited", entity=action, summary=f"{who} action edited", user_id=None)
+    db.session.commit()
+    login_as("admin", in_area=there, roles=["DCS"])
+    pages = ["/", "/key-roles", "/users", "/audit", "/my-actions"]
+    text = " ".join(normalise_spaces(page_of(client.get(url))) for url in pages)
+    for seen in ("There WSoA", "Dana There", "Person There", "There action edited", "There action"):
+        assert seen in text
+    for hidden in ("Here WSoA", "Dana Here", "Person Here", "Here action"):
+        assert hidden not in text

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from wsoa.extensions import db
 from wsoa.models import AreaMembership, Role, User
 from wsoa.models.users import LEVELS
-from wsoa.scope import area_for_new_rows, current_area_id, working_in
+from wsoa.scope import area_for_new_rows, members_here, working_in
 from wsoa.services import audit, sessions
 from wsoa.services.accounts import UserProblem, check_new_password, find_user_by_email, hash_password, normalise_email
 
@@ -63,8 +63,7 @@ def _snapshot(user: User) -> dict:
 
 def list_users() -> list[User]:
     """Everyone who can or could sign in to this area: active first, then by name (roles loaded in one more query)."""
-    members = select(AreaMembership.user_id).where(AreaMembership.area_id == current_area_id())
-    query = select(User).where(User.id.in_(members)) if current_area_id() is not None else select(User)
+    query = select(User).where(members_here(User.id))
     return list(db.session.scalars(query.order_by(User.active.desc(), func.lower(User.name), User.id)))
 
 
