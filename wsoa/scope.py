@@ -141,21 +141,26 @@ def _areas_named_by(view_args: dict, member_of: list[int]) -> set[int]:
     """The areas of the objects the URL names (those that exist); NotFound for one outside the user's areas."""
     areas: set[int] = set()
     for name, value in view_args.items():
-        if not isinstance(value, int) or not 0 < value <= MAX_ID:
-            continue
-        if name == "user_id":  # a person is in every area they are a member of: the ones shared with the user's
-            theirs = set(db.session.scalars(select(AreaMembership.area_id).where(AreaMembership.user_id == value)))
-            if theirs and not (shared := theirs & set(member_of)):
-                raise NotFound(name)
-            areas |= {preferred_area(list(shared), member_of)} if theirs else set()
-        elif name in AREA_OF:
+        if name in AREA_OF and isinstance(value, int) and 0 < value <= MAX_ID:
             area_id = db.session.scalar(AREA_OF[name](value).execution_options(**ALL_AREAS))  # type: ignore[attr-defined]
             if area_id is not None and area_id not in member_of:
                 raise NotFound(name)
             areas |= {area_id} if area_id is not None else set()
+    if isinstance(user_id := view_args.get("user_id"), int) and 0 < user_id <= MAX_ID:
+        areas |= {_area_shared_with(user_id, areas, member_of)}
     if len(areas) > 1:
         raise NotFound("objects from different areas")
     return areas
+
+
+def _area_shared_with(user_id: int, areas: set[int], member_of: list[int]) -> int:
+    """A person named in a URL is seen in an area both they and the user are members of: the one the other objects
+    named are in, else the user's current area when it is one of them. NotFound when there is none."""
+    theirs = set(db.session.scalars(select(AreaMembership.area_id).where(AreaMembership.user_id == user_id)))
+    shared = (theirs & areas) if areas else (theirs & set(member_of))
+    if not shared:
+        raise NotFound("user_id")
+    return preferred_area(list(shared), member_of)
 
 
 def preferred_area(area_ids: list[int], member_of: list[int]) -> int:
