@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired
 
 from wsoa.forms import fields
 from wsoa.forms.auth import email_address
+from wsoa.forms.users import full_name
 
 
 class AreaForm(FlaskForm):
@@ -15,11 +16,6 @@ class AreaForm(FlaskForm):
         hint="For example, Shropshire SEND partnership",
         filters=[fields.strip_whitespace],
     )
-    admin_name = fields.text_input(
-        "Full name of its first admin",
-        InputRequired(message="Enter the first admin’s full name"),
-        fields.too_long("Full name", 200),
-        filters=[fields.strip_whitespace],
-    )
+    admin_name = full_name("Full name of its first admin", "Enter the first admin’s full name")
     admin_email = email_address("Enter the first admin’s email address", hint="They sign in with this")
     submit = fields.submit_button("Create area")
