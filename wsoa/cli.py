@@ -77,8 +77,15 @@ def register_commands(app: Flask) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", "roles", multiple=True, help="A key-role code this person holds (repeatable)")
 @click.option("--area", "area_name", help="The local area they are a member of (default: the only one)")
+@click.option("--instance-admin", is_flag=True, help="They may also create local areas (Local areas page)")
 def create_user_command(
-    email: str, name: str, level: str, password: str, roles: tuple[str, ...], area_name: str | None
+    email: str,
+    name: str,
+    level: str,
+    password: str,
+    roles: tuple[str, ...],
+    area_name: str | None,
+    instance_admin: bool,
 ) -> None:
     """Create a user, for example the first admin (someone known in another area joins this one)."""
     from wsoa.services.accounts import UserProblem
@@ -89,6 +96,7 @@ def create_user_command(
         user = add_user(email=email, name=name, level=level, password=password, role_codes=list(roles), actor_id=None)
     except UserProblem as problem:
         raise click.ClickException(problem.message) from None
+    user.is_instance_admin = user.is_instance_admin or instance_admin
     db.session.commit()
     click.echo(f"Created {user.level} {user.email}")
 

@@ -39,6 +39,24 @@ def test_create_area_then_a_user_and_a_plan_in_it(app, database):
     user = db.session.scalars(select(User)).one()
     other = db.session.scalars(select(Area).where(Area.name == "Otherville")).one()
     assert [(m.area_id, m.level) for m in user.memberships] == [(other.id, "lead")]
+    assert not user.is_instance_admin
+
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "i@example.org",
+        "--name",
+        "I",
+        "--level",
+        "viewer",
+        "--area",
+        "Otherville",
+        "--instance-admin",
+        password=True,
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(select(User.is_instance_admin).where(User.email == "i@example.org")).one() is True
 
     result = run(app, "import-plan", str(SAMPLE), "--area", "Otherville")
     assert result.exit_code == 0, result.output

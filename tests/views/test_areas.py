@@ -81,3 +81,20 @@ def test_every_list_shows_only_the_current_areas_things(client, login_as):
         assert seen in text
     for hidden in ("Here WSoA", "Dana Here", "Person Here", "Here action"):
         assert hidden not in text
+
+
+def test_a_workbook_imported_in_one_area_makes_its_plan_and_roles_there_and_leaves_the_other_alone(client, login_as):
+    from tests.factories import create_role
+    from tests.views.test_imports import SAMPLE, confirm_previewed, upload
+    from wsoa.models import ActionLead, Plan, Role
+
+    home, there = create_area(), create_area(name="Otherville")
+    create_role(code="DCS", person="Dana Here", in_area=home)
+    login_as("admin", in_area=there)
+    assert confirm_previewed(client, upload(client, SAMPLE)).status_code == 302
+    plan = db.session.scalars(select(Plan)).one()
+    assert plan.area_id == there.id
+    roles = db.session.scalars(select(Role).where(Role.code == "DCS")).all()
+    assert (home.id, "Dana Here") in {(role.area_id, role.person) for role in roles}  # the other area's, unchanged
+    assert there.id in {role.area_id for role in roles}  # the workbook's own DCS, beside it
+    assert {role.area_id for role in db.session.scalars(select(Role).join(ActionLead))} == {there.id}
