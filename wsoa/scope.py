@@ -174,7 +174,9 @@ def enter_request_area(view_args: dict | None, user) -> None:
     member_of = user.area_ids
     named = _areas_named_by(view_args or {}, member_of)
     if named:
-        g.area_id = session["area_id"] = named.pop()
+        g.area_id = named.pop()
+        if session.get("area_id") != g.area_id:  # opening one of your areas' pages makes it your current area
+            session["area_id"] = g.area_id
     elif member_of:
         g.area_id = preferred_area(member_of, member_of)
     else:

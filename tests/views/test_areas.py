@@ -32,7 +32,7 @@ def test_an_instance_admin_creates_an_area_and_its_first_admin(client, login_as)
 
 def test_a_member_of_two_areas_sees_one_areas_plans_at_a_time_and_switches(client, login_as):
     there = create_area(name="Otherville")
-    create_plan(title="Testshire WSoA")
+    home_plan = create_plan(title="Testshire WSoA")
     create_plan(title="Otherville APP", in_area=there)
     user = login_as("viewer")
     create_user(level="editor", email=user.email, in_area=there)
@@ -50,6 +50,9 @@ def test_a_member_of_two_areas_sees_one_areas_plans_at_a_time_and_switches(clien
     assert "Otherville APP" in text
     assert "Testshire WSoA" not in text
     assert "(editor) in Otherville" in text
+
+    page_of(client.get(f"/plans/{home_plan.id}"))  # opening a page of the other area makes it the current one
+    assert "(viewer) in Testshire" in normalise_spaces(page_of(client.get("/")))
 
 
 def test_choosing_an_area_you_are_not_a_member_of_is_404(client, login_as):
