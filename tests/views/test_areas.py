@@ -101,3 +101,36 @@ def test_a_workbook_imported_in_one_area_makes_its_plan_and_roles_there_and_leav
     assert (home.id, "Dana Here") in {(role.area_id, role.person) for role in roles}  # the other area's, unchanged
     assert there.id in {role.area_id for role in roles}  # the workbook's own DCS, beside it
     assert {role.area_id for role in db.session.scalars(select(Role).join(ActionLead))} == {there.id}
+
+
+def test_an_area_admin_changes_a_persons_level_and_roles_in_their_area_only(client, login_as):
+    from tests.factories import create_role
+    from tests.views.test_users import submit
+
+    home, there = create_area(), create_area(name="Otherville")
+    create_role(code="DCS", in_area=home)
+    create_role(code="NO", in_area=there)
+    lee = create_user(level="lead", name="Lee", email="lee@example.org", roles=["DCS"], in_area=home)
+    create_user(level="viewer", email="lee@example.org", in_area=there)
+    login_as("admin", in_area=there)
+    data = {"name": "Lee", "email": "lee@example.org", "level": "lead", "roles": ["NO"], "active": "yes"}
+    assert submit(client, f"/users/{lee.id}", data).status_code == 302
+    db.session.expire_all()
+    lee = db.session.get(User, lee.id)
+    assert sorted((m.area_id, m.level) for m in lee.memberships) == [(home.id, "lead"), (there.id, "lead")]
+    assert sorted(role.code for role in lee.roles) == ["DCS", "NO"]  # their role in the other area is kept
+
+
+def test_adding_someone_known_in_another_area_makes_them_a_member_here(client, login_as):
+    from tests.views.test_users import submit
+
+    create_user(level="admin", name="Ann", email="ann@example.org")  # in Testshire
+    there = create_area(name="Otherville")
+    login_as("admin", in_area=there)
+    data = {"name": "Ann Other", "email": "ANN@example.org", "level": "viewer"}
+    assert submit(client, "/users/new", data).status_code == 302
+    ann = db.session.scalars(select(User).where(User.email == "ann@example.org")).one()
+    assert ann.name == "Ann"
+    assert sorted(m.level for m in ann.memberships) == ["admin", "viewer"]
+    again = submit(client, "/users/new", data)
+    assert "A user with the email address ann@example.org already exists" in normalise_spaces(page_of(again))
