@@ -70,7 +70,13 @@ def _drop_everything() -> None:
 
 @pytest.fixture
 def database(app: Flask) -> Iterator[None]:
-    """Real commits during the test; every row deleted afterwards (children first)."""
+    """Real commits during the test; every row deleted afterwards (children first).
+
+    The test starts with one local area, "Testshire", which everything goes into unless a test says otherwise."""
+    from tests.factories import create_area
+
+    create_area()
+    db.session.commit()
     yield
     db.session.rollback()
     db.session.remove()

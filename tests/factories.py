@@ -5,17 +5,33 @@ from datetime import date
 
 from wsoa.domain.timeframes import parse_timeframe
 from wsoa.extensions import db
-from wsoa.models import Action, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
+from wsoa.models import Action, Area, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
+from wsoa.scope import find_area, working_in
 from wsoa.services import users
 from wsoa.services.roles import relink_leads
 
 _sequence = itertools.count(1)
+DEFAULT_AREA = "Testshire"
+
+
+def create_area(*, name: str = DEFAULT_AREA) -> Area:
+    """The local area of that name (made if need be): plans, roles and users go into "Testshire" unless told."""
+    area = find_area(name)
+    if area is None:
+        area = Area(name=name)
+        db.session.add(area)
+        db.session.flush()
+    return area
 
 
 def create_plan(
-    *, title: str = "Test local area WSoA", kind: str = "written_statement_of_action", area: str = "Testshire"
+    *,
+    title: str = "Test local area WSoA",
+    kind: str = "written_statement_of_action",
+    area: str = "Testshire",
+    in_area: Area | None = None,
 ):
-    plan = Plan(title=title, kind=kind, area=area)
+    plan = Plan(title=title, kind=kind, area=area, area_id=(in_area or create_area()).id)
     db.session.add(plan)
     db.session.flush()
     return plan
@@ -67,12 +83,20 @@ def create_action(
     )
     db.session.add(action)
     db.session.flush()
-    relink_leads([(action.id, lead)])
+    with working_in(db.session.get(Plan, priority.plan_id).area_id):  # its lead text names its own area's roles
+        relink_leads([(action.id, lead)])
     return action
 
 
-def create_role(*, code: str, title: str | None = None, organisation: str | None = None, person: str | None = None):
-    role = Role(code=code, title=title, organisation=organisation, person=person)
+def create_role(
+    *,
+    code: str,
+    title: str | None = None,
+    organisation: str | None = None,
+    person: str | None = None,
+    in_area: Area | None = None,
+):
+    role = Role(code=code, title=title, organisation=organisation, person=person, area_id=(in_area or create_area()).id)
     db.session.add(role)
     db.session.flush()
     return role
@@ -116,11 +140,20 @@ def create_update(
     return update
 
 
-def create_user(*, level: str = "viewer", email: str | None = None, name: str = "Test User", password=None, roles=()):
+def create_user(
+    *,
+    level: str = "viewer",
+    email: str | None = None,
+    name: str = "Test User",
+    password=None,
+    roles=(),
+    in_area: Area | None = None,
+):
     return users.create_user(
         email=email or f"user{next(_sequence)}@example.org",
         name=name,
         level=level,
         password=password,
         role_codes=list(roles),
+        area_id=(in_area or create_area()).id,
     )

@@ -14,6 +14,7 @@ from tests.factories import create_action, create_period, create_plan, create_pr
 from wsoa.extensions import db
 from wsoa.models import (
     Action,
+    AreaMembership,
     EvidenceFile,
     Kpi,
     Notice,
@@ -38,7 +39,7 @@ CHECK_CASES = {
     "ck_progress_update_rag_allowed": (ProgressUpdate, {"rag": "purple"}),
     "ck_progress_update_confidence_allowed": (ProgressUpdate, {"confidence": "purple"}),
     "ck_progress_update_source_allowed": (ProgressUpdate, {"source": "email"}),
-    "ck_app_user_level_allowed": (User, {"level": "superuser"}),
+    "ck_area_membership_level_allowed": (AreaMembership, {"level": "superuser"}),
     "ck_notice_status_allowed": (Notice, {"status": "lost"}),
     "ck_evidence_file_stored_in_allowed": (EvidenceFile, {"stored_in": "cloud"}),
     "ck_update_review_decision_allowed": (UpdateReview, {"decision": "maybe"}),
@@ -69,13 +70,21 @@ def plan_with_action(database):
 def good_row(model, plan, priority, action) -> dict:
     """A row of `model` that the database accepts, to break one column of."""
     if model is Plan:
-        return {"title": "Another plan", "kind": "written_statement_of_action", "status": "active"}
+        return {
+            "title": "Another plan",
+            "kind": "written_statement_of_action",
+            "status": "active",
+            "area_id": plan.area_id,
+        }
     if model is Kpi:
         return {"priority_id": priority.id, "text": "Fewer children wait", "direction": "higher", "position": 0}
     if model is ProgressUpdate:
         return {"action_id": action.id, "rag": "green", "confidence": "amber", "source": "app"}
-    if model is User:
-        return {"email": "someone@example.test", "name": "Someone", "level": "viewer", "active": True}
+    if model is AreaMembership:
+        someone = db.session.execute(
+            insert(User.__table__).values(email="someone@example.test", name="Someone").returning(User.__table__.c.id)
+        ).scalar_one()
+        return {"user_id": someone, "area_id": plan.area_id, "level": "viewer"}
     if model is Notice:
         recipient = create_user(level="lead", email="recipient@example.test")
         period = create_period(plan=plan, label="Notice period")

@@ -56,6 +56,7 @@ EVERYONE_SIGNED_IN = frozenset(LEVELS)  # viewers read everything and download e
 LEADS_EDITORS_AND_ADMINS = frozenset({"admin", "editor", "lead"})  # a lead: only what a role they hold leads or owns
 EDITORS_AND_ADMINS = frozenset({"admin", "editor"})
 ADMIN_ONLY = frozenset({"admin"})
+INSTANCE_ADMINS_ONLY: frozenset[str] = frozenset()  # no area level suffices: User.is_instance_admin (test_areas_matrix)
 
 WHO_MAY_USE: dict[str, frozenset[str]] = {
     # Anyone: signing in and out, setting a password from a link, the health check.
@@ -160,6 +161,10 @@ WHO_MAY_USE: dict[str, frozenset[str]] = {
     "users.new_link": ADMIN_ONLY,
     "users.sign_out_everywhere": ADMIN_ONLY,
     "audit_log.index": ADMIN_ONLY,
+    # Local areas: members of several choose which to work in; instance admins (not area admins) create areas.
+    "areas.index": EVERYONE_SIGNED_IN,
+    "areas.choose": EVERYONE_SIGNED_IN,
+    "areas.manage": INSTANCE_ADMINS_ONLY,
 }
 
 
@@ -169,6 +174,8 @@ def describe(levels: frozenset[str]) -> str:
     if levels == EVERYONE_SIGNED_IN:
         return "everyone signed in"
     names = [level + "s" for level in LEVELS if level in levels] + ([SIGNED_OUT] if SIGNED_OUT in levels else [])
+    if not names:
+        return "instance admins only"
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) + " only"
 
 
@@ -239,6 +246,7 @@ def sample_arguments(app, database) -> dict:
         "agreed_id": agreed.id,
         "text_id": public_text.id,
         "kind": "summary",
+        "area_id": plan.area_id,
     }
 
 

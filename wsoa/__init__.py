@@ -69,7 +69,7 @@ def create_app(config: Config | type[Config] | None = None, *, serve_requests: b
 
         WTFormsHelpers(app)
 
-    from wsoa import models  # noqa: F401  (registers every table with the metadata)
+    from wsoa import models, scope  # noqa: F401  (registers every table with the metadata; areas kept apart)
     from wsoa.auth import register_auth
     from wsoa.cli import register_commands
     from wsoa.errors import register_error_handlers

@@ -65,6 +65,7 @@ class DatabaseCommand(click.Command):
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, import_plan_command, load_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(create_area_command)
     app.cli.add_command(report_command)
     app.cli.add_command(send_reminders_command)
 
@@ -75,15 +76,27 @@ def register_commands(app: Flask) -> None:
 @click.option("--level", type=click.Choice(["admin", "editor", "lead", "viewer"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", "roles", multiple=True, help="A key-role code this person holds (repeatable)")
-def create_user_command(email: str, name: str, level: str, password: str, roles: tuple[str, ...]) -> None:
-    """Create a user, for example the first admin."""
+@click.option("--area", "area_name", help="The local area they are a member of (default: the only one)")
+@click.option("--instance-admin", is_flag=True, help="They may also create local areas (Local areas page)")
+def create_user_command(
+    email: str,
+    name: str,
+    level: str,
+    password: str,
+    roles: tuple[str, ...],
+    area_name: str | None,
+    instance_admin: bool,
+) -> None:
+    """Create a user, for example the first admin (someone known in another area joins this one)."""
     from wsoa.services.accounts import UserProblem
     from wsoa.services.users import add_user
 
+    _work_in_area(area_name)
     try:
         user = add_user(email=email, name=name, level=level, password=password, role_codes=list(roles), actor_id=None)
     except UserProblem as problem:
         raise click.ClickException(problem.message) from None
+    user.is_instance_admin = user.is_instance_admin or instance_admin
     db.session.commit()
     click.echo(f"Created {user.level} {user.email}")
 
@@ -99,10 +112,13 @@ def create_user_command(email: str, name: str, level: str, password: str, roles:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A TOML column mapping ([[columns]] with sheet, heading or column, field); default: the plan's saved one.",
 )
+@click.option("--area", "area_name", help="The local area the plan belongs to (default: the only one)")
 def import_plan_command(
-    path: Path, dry_run: bool, as_json: bool, plan_id: int | None, mapping_path: Path | None
+    path: Path, dry_run: bool, as_json: bool, plan_id: int | None, mapping_path: Path | None, area_name: str | None
 ) -> None:
     """Import an .xlsx plan, or with --dry-run say what it holds."""
+    if not (dry_run and as_json):  # reading alone needs no database
+        _work_in_area(area_name)
     gc.disable()  # loading the reader makes long-lived objects and no garbage, as start-up does (wsoa/__init__.py)
     from wsoa.importing.mapping import Mapping, MappingProblem
     from wsoa.importing.problems import WorkbookUnreadable
@@ -166,6 +182,31 @@ def import_plan_command(
             f"  In the tracker but not in the file (retire them if they are finished with): "
             f"{', '.join(a.ref for a in result.missing)}"
         )
+
+
+@click.command("create-area", cls=DatabaseCommand)
+@click.argument("name")
+def create_area_command(name: str) -> None:
+    """Create a local area: its own plans, key roles and users (then: create-user --area NAME)."""
+    from wsoa.services.areas import AreaProblem, create_area
+
+    try:
+        area = create_area(name, actor_id=None)
+    except AreaProblem as problem:
+        raise click.ClickException(problem.message) from None
+    db.session.commit()
+    click.echo(f"Created local area {area.name}")
+
+
+def _work_in_area(name: str | None) -> None:
+    """The rest of the command works in the area named (or the only one; made on an empty database)."""
+    from wsoa.scope import AreaNeeded, area_named, working_in
+
+    try:
+        area = area_named(name)
+    except AreaNeeded as problem:
+        raise click.ClickException(str(problem)) from None
+    click.get_current_context().with_resource(working_in(area.id))
 
 
 def _plan(plan_id: int | None):
@@ -281,11 +322,15 @@ def report_command(
     """Write the board progress report for a review period as HTML, PDF, Excel or Word."""
     from datetime import UTC, datetime
 
+    from wsoa.models import Plan
     from wsoa.reports.assemble import ReportOptions
+    from wsoa.scope import working_in
     from wsoa.services import reports
 
     try:
-        source = reports.load_report_source(reports.plan_for_period(period_label, plan_id))
+        plan_id = reports.plan_for_period(period_label, plan_id)
+        click.get_current_context().with_resource(working_in(db.session.get(Plan, plan_id).area_id))  # its glossary
+        source = reports.load_report_source(plan_id)
         options = ReportOptions(
             period_id=reports.period_by_label(source, period_label),
             compare_with_id=reports.period_by_label(source, compare_label) if compare_label else None,

@@ -4,10 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_login import current_user
 
 from wsoa.extensions import login_manager
+from wsoa.scope import enter_request_area
 
 F = TypeVar("F", bound=Callable)
 
@@ -41,7 +42,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "add_agreed_actions": frozenset({"admin", "editor"}),
     # The plan's public "you said, we did" page: write and approve its texts for families, publish and withdraw it.
     "publish_progress": frozenset({"admin", "editor"}),
+    # Create local areas and their first admin: instance admins only (User.is_instance_admin), whatever their level
+    # in any area; an area's own admins are refused.
+    "manage_areas": frozenset(),
 }
+INSTANCE_ADMIN_CAPABILITIES = frozenset({"manage_areas"})
 PUBLIC = "public"
 
 
@@ -56,7 +61,9 @@ def requires(capability: str) -> Callable[[F], F]:
             if capability != PUBLIC:
                 if not current_user.is_authenticated:
                     return login_manager.unauthorized()
-                if not has_capability(current_user.level, capability):
+                # Another area's object is a 404 (not 403); the user's level is then the one in its area.
+                enter_request_area(request.view_args, current_user)
+                if not user_has(current_user, capability):
                     abort(403)
             return view(*args, **kwargs)
 
@@ -70,11 +77,18 @@ def has_capability(level: str | None, capability: str) -> bool:
     return level in CAPABILITIES.get(capability, frozenset())
 
 
+def user_has(user, capability: str) -> bool:
+    """The user's level in the area being worked in holds it (an instance admin's capabilities: their flag)."""
+    if capability in INSTANCE_ADMIN_CAPABILITIES:
+        return bool(user.is_instance_admin)
+    return has_capability(user.level, capability)
+
+
 def user_can(capability: str) -> bool:
     """For templates: show a link only to those who may follow it."""
     if g.get("database_unavailable"):
         return False
-    return current_user.is_authenticated and has_capability(current_user.level, capability)
+    return current_user.is_authenticated and user_has(current_user, capability)
 
 
 def can_update_action(user, lead_role_ids) -> bool:

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import create_action, create_period, create_plan, create_priority, create_update
+from tests.factories import create_action, create_area, create_period, create_plan, create_priority, create_update
 from wsoa.demo import load_demo
 from wsoa.extensions import db
 from wsoa.models import (
@@ -234,3 +234,19 @@ def test_a_plan_whose_actions_a_later_plan_carries_on_cannot_be_deleted(database
     assert "A later plan carries on 1 of this plan's actions" in (found.refusal or "")
     with pytest.raises(plan_archive.PlanNotDeletable):
         plan_archive.delete_plan(plan, user_id=None)
+
+
+def test_the_new_plan_is_in_the_same_local_area_as_the_one_it_started_from(demo):
+    create_area(name="Otherville")  # another area, so the area cannot be guessed
+    db.session.commit()
+    action = chosen(demo, 1)[0]
+    started = start_plan_from(
+        demo,
+        NewPlanFrom(title="Next plan", kind="other", priority_ids=frozenset(), action_ids=frozenset({action.id})),
+        user_id=None,
+    )
+    db.session.commit()
+    assert started.plan.area_id == demo.area_id
+    assert db.session.scalars(select(AuditEvent.area_id).where(AuditEvent.event == "plan.created")).all() == [
+        demo.area_id
+    ]

@@ -31,13 +31,14 @@ def role_label(role: Role) -> str:
     return f"{role.code}{' – ' + details if details else ''}{holder}"
 
 
-class UserForm(FlaskForm):
-    name = fields.text_input(
-        "Full name",
-        InputRequired(message="Enter the person’s full name"),
-        fields.too_long("Full name", 200),
-        filters=[fields.strip_whitespace],
+def full_name(label: str = "Full name", required: str = "Enter the person’s full name"):
+    return fields.text_input(
+        label, InputRequired(message=required), fields.too_long("Full name", 200), filters=[fields.strip_whitespace]
     )
+
+
+class UserForm(FlaskForm):
+    name = full_name()
     email = email_address("Enter an email address", hint="They sign in with this")
     level = fields.radios(
         "Permission level",

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import Update, case, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
+from wsoa.models.areas import Area, AreaMembership
 from wsoa.models.assurance import ActionComment, EvidenceFile, UpdateReview
 from wsoa.models.audit import AuditEvent, ImportBatch, PendingUpload
 from wsoa.models.kpi import Kpi, KpiBenchmark, KpiMilestone, KpiValue
@@ -30,6 +31,8 @@ APPEND_ONLY = (
 
 __all__ = [
     "Action",
+    "Area",
+    "AreaMembership",
     "ActionComment",
     "ActionLead",
     "AgreedAction",

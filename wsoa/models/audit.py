@@ -20,6 +20,8 @@ class AuditEvent(db.Model):
     event: Mapped[str] = mapped_column(String(60), index=True)
     entity_type: Mapped[str] = mapped_column(String(40), index=True)
     entity_id: Mapped[int | None]
+    # The area it happened in (wsoa.scope): its audit trail shows only its own events. None: not in an area.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

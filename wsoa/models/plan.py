@@ -42,7 +42,9 @@ class Plan(db.Model):
     kind: Mapped[str] = mapped_column(String(40), default="written_statement_of_action")
     # Text, not bounded strings: a workbook's cover sheet or its file name titles the plan; nothing is cut off.
     title: Mapped[str] = mapped_column(Text)
-    area: Mapped[str | None] = mapped_column(Text)
+    area: Mapped[str | None] = mapped_column(Text)  # as the workbook names it; the plan belongs to area_id
+    # The local area that owns the plan; set from the area being worked in when left unset (wsoa.scope).
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     inspection_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

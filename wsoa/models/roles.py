@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wsoa.extensions import db
@@ -11,10 +11,13 @@ from wsoa.models.types import UTCDateTime, utcnow
 
 class Role(db.Model):
     __tablename__ = "role"
+    __table_args__ = (UniqueConstraint("area_id", "code"),)  # a code is unique within its area's glossary
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Set from the area being worked in when left unset (wsoa.scope).
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     # Text, as a workbook's glossary writes it; a code is at most KEY_TEXT_LIMIT characters (it is indexed).
-    code: Mapped[str | None] = mapped_column(Text, unique=True)  # some glossary rows name a group, not a code
+    code: Mapped[str | None] = mapped_column(Text)  # some glossary rows name a group, not a code
     title: Mapped[str | None] = mapped_column(Text)
     organisation: Mapped[str | None] = mapped_column(Text)
     person: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from wsoa.extensions import db
 from wsoa.models import AuditEvent, User
+from wsoa.scope import members_here
 
 PER_PAGE = 50
 SYSTEM = "system"  # the user filter for events with no user: imports from the command line, the demo
@@ -124,9 +125,11 @@ def audit_log_page(filters: AuditFilters, *, page: int = 1, per_page: int = PER_
 
 
 def audit_filter_options() -> AuditFilterOptions:
-    """What the filters offer: the kinds of thing and event recorded so far, and every user."""
+    """What the filters offer: the kinds of thing and event recorded so far, and every user of the area."""
     kinds = db.session.execute(select(AuditEvent.entity_type, AuditEvent.event).distinct()).all()
-    users = db.session.execute(select(User.id, User.name, User.email).order_by(func.lower(User.name), User.id)).all()
+    users = db.session.execute(
+        select(User.id, User.name, User.email).where(members_here(User.id)).order_by(func.lower(User.name), User.id)
+    ).all()
     return AuditFilterOptions(
         entity_types=sorted({kind.entity_type for kind in kinds}),
         events=sorted({kind.event for kind in kinds}),

@@ -27,6 +27,7 @@ from wsoa.models import (
     Priority,
     ProgressUpdate,
 )
+from wsoa.scope import working_in
 from wsoa.services import audit
 from wsoa.services.editing import StructureProblem
 from wsoa.services.plans import PlanValues, create_plan
@@ -142,7 +143,8 @@ def start_plan_from(
         raise StructureProblem("priorities", "Choose at least one priority to carry over")
     if unknown_priorities := priority_ids - {choice.priority.id for choice in choices.priorities}:
         raise StructureProblem("priorities", f"{len(unknown_priorities)} chosen priorities are not in this plan")
-    plan = create_plan(PlanValues(title=values.title, kind=values.kind, area=source.area), user_id=user_id)
+    with working_in(source.area_id):  # the new plan is the same local area's, whichever area is being worked in
+        plan = create_plan(PlanValues(title=values.title, kind=values.kind, area=source.area), user_id=user_id)
     plan.signoff_required = source.signoff_required
 
     priorities = [choice.priority for choice in choices.priorities if choice.priority.id in priority_ids]

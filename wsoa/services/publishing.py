@@ -31,6 +31,7 @@ from wsoa.models import (
 from wsoa.models.types import utcnow
 from wsoa.reports.html import kpi_chart
 from wsoa.reports.model import KpiLine, ReportOptions
+from wsoa.scope import ALL_AREAS
 from wsoa.services import audit
 from wsoa.services import reports as report_service
 from wsoa.services.editing import StructureProblem
@@ -184,10 +185,10 @@ def officer_page(plan: Plan) -> OfficerPage:
 
 
 def _people() -> list[str]:
-    """Every person's name the app knows: the key roles' holders, past and present, and the users."""
+    """Every person's name the app knows, in every area: the key roles' holders, past and present, and the users."""
     names: list[str | None] = []
     for query in (select(Role.person), select(RoleHolder.person), select(User.name)):
-        names += db.session.scalars(query).all()
+        names += db.session.scalars(query.execution_options(**ALL_AREAS)).all()
     return [name for name in names if name]
 
 

@@ -36,6 +36,7 @@ from wsoa.models import (
     user_role,
 )
 from wsoa.models.types import utcnow
+from wsoa.scope import working_in
 from wsoa.services import audit
 from wsoa.services.delivery import Delivery, DeliveryFailed, Email
 from wsoa.services.notices import period_due_by, schedule_for
@@ -80,7 +81,14 @@ class RoundFacts:
 
 
 def gather(plan: Plan, period: ReviewPeriod, today: date) -> RoundFacts:
-    """Everything the rules need for one plan and period, in a fixed number of queries (none per action or lead)."""
+    """Everything the rules need for one plan and period, in a fixed number of queries (none per action or lead).
+
+    Read in the plan's own area: its key roles, and people's levels there (a command runs over every area)."""
+    with working_in(plan.area_id):
+        return _gather(plan, period, today)
+
+
+def _gather(plan: Plan, period: ReviewPeriod, today: date) -> RoundFacts:
     schedule = schedule_for(plan.id)
     latest_update = ProgressUpdate.__table__.alias("notice_latest")
     revised_update = ProgressUpdate.__table__.alias("notice_revised")

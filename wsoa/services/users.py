@@ -7,25 +7,40 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from wsoa.extensions import db
-from wsoa.models import Role, User
+from wsoa.models import AreaMembership, Role, User
 from wsoa.models.users import LEVELS
+from wsoa.scope import area_for_new_rows, members_here, working_in
 from wsoa.services import audit, sessions
 from wsoa.services.accounts import UserProblem, check_new_password, find_user_by_email, hash_password, normalise_email
 
 
 def create_user(
-    *, email: str, name: str, level: str, password: str | None = None, role_codes: list[str] | None = None
+    *,
+    email: str,
+    name: str,
+    level: str,
+    password: str | None = None,
+    role_codes: list[str] | None = None,
+    area_id: int | None = None,
 ) -> User:
-    """Create a user without an audit event (test data and the demo); people use `add_user`."""
+    """Create a user without an audit event (test data and the demo); people use `add_user`.
+
+    They are a member of `area_id` (default: the area being worked in, or the only one) at `level`. Someone already
+    known in another area joins this one instead (their name and password stay as they are)."""
     if level not in LEVELS:
         raise UserProblem("level", f"Level must be one of {', '.join(LEVELS)}")
-    if find_user_by_email(email):
+    area_id = area_id or area_for_new_rows()
+    user = find_user_by_email(email)
+    if user is not None and user.membership_in(area_id) is not None:
         raise UserProblem("email", f"A user with the email address {normalise_email(email)} already exists")
-    user = User(email=normalise_email(email), name=name.strip(), level=level)
-    if password:
-        user.password_hash = hash_password(password)
+    if user is None:
+        user = User(email=normalise_email(email), name=name.strip())
+        if password:
+            user.password_hash = hash_password(password)
+    user.memberships.append(AreaMembership(area_id=area_id, level=level))
     if role_codes:
-        user.roles = _roles_by_code(role_codes)
+        with working_in(area_id):
+            user.roles = [*user.roles, *_roles_by_code(role_codes)]
     db.session.add(user)
     db.session.flush()
     return user
@@ -47,8 +62,9 @@ def _snapshot(user: User) -> dict:
 
 
 def list_users() -> list[User]:
-    """Everyone who can or could sign in: active first, then by name (roles loaded in one more query)."""
-    return list(db.session.scalars(select(User).order_by(User.active.desc(), func.lower(User.name), User.id)))
+    """Everyone who can or could sign in to this area: active first, then by name (roles loaded in one more query)."""
+    query = select(User).where(members_here(User.id))
+    return list(db.session.scalars(query.order_by(User.active.desc(), func.lower(User.name), User.id)))
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id in a URL would be a database error, not a 404

@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from wsoa.views import (
         actions,
         admin,
+        areas,
         audit_log,
         auth,
         imports,
@@ -40,5 +41,6 @@ def register_blueprints(app: Flask) -> None:
         plan_succession,
         publishing,
         public,
+        areas,
     ):
         app.register_blueprint(module.bp)
