@@ -21,7 +21,9 @@ def test_an_instance_admin_creates_an_area_and_its_first_admin(client, login_as)
     area = db.session.scalars(select(Area).where(Area.name == "Otherville SEND")).one()
     ola = db.session.scalars(select(User).where(User.email == "ola@example.org")).one()
     assert [(m.area_id, m.level) for m in ola.memberships] == [(area.id, "admin")]
-    assert db.session.scalars(select(AuditEvent.event).where(AuditEvent.area_id == area.id)).all() == [
+    assert db.session.scalars(
+        select(AuditEvent.event).where(AuditEvent.area_id == area.id).order_by(AuditEvent.id)
+    ).all() == [
         "area.created",
         "user.created",
     ]

@@ -72,7 +72,9 @@ def test_send_a_reminder_now_emails_the_lead_records_it_and_refuses_a_second_wit
     assert "Reminder sent now" in notices
     assert "Delivered" in notices
     assert page.select_one(f"#lead-{round_['ann'].id} form") is None  # no button again within the hour
-    audit = db.session.scalars(select(AuditEvent.event).where(AuditEvent.user_id == officer.id)).all()
+    audit = db.session.scalars(
+        select(AuditEvent.event).where(AuditEvent.user_id == officer.id).order_by(AuditEvent.id)
+    ).all()
     assert audit == ["notice.requested", "notice.sent"]
 
     again = client.post(form["action"], data={"csrf_token": csrf_token_from(str(form))})

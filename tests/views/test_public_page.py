@@ -227,7 +227,9 @@ def test_the_officer_writes_approves_publishes_and_withdraws_through_the_pages_a
     assert client.post(f"/plans/{plan.id}/public-page/withdraw", data={"csrf_token": token}).status_code == 302
     assert client.get(address).status_code == 404
 
-    events = db.session.scalars(select(AuditEvent.event).where(AuditEvent.user_id == editor.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent.event).where(AuditEvent.user_id == editor.id).order_by(AuditEvent.id)
+    ).all()
     assert events == ["public_text.written", "public_text.approved", "public_page.published", "public_page.withdrawn"]
 
 
