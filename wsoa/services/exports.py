@@ -7,6 +7,7 @@ from sqlalchemy import select
 from wsoa.extensions import db
 from wsoa.models import Action, Kpi, Outcome, Plan, Priority, ProgressUpdate, ReviewPeriod, Role
 from wsoa.reports.plan_workbook import ExportAction, ExportPlan, ExportPriority, ExportRole, ExportUpdate
+from wsoa.services.queries import priorities_of
 
 
 def export_plan(plan: Plan) -> ExportPlan:
@@ -15,9 +16,7 @@ def export_plan(plan: Plan) -> ExportPlan:
         select(ReviewPeriod).where(ReviewPeriod.plan_id == plan.id).order_by(ReviewPeriod.position, ReviewPeriod.id)
     ).all()
     labels_by_id = {period.id: period.label for period in periods}
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.plan_id == plan.id).order_by(Priority.position, Priority.number)
-    ).all()
+    priorities = priorities_of(plan.id)
     outcomes = db.session.scalars(
         select(Outcome).join(Priority).where(Priority.plan_id == plan.id).order_by(Outcome.position, Outcome.id)
     ).all()

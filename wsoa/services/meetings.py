@@ -24,6 +24,7 @@ from wsoa.services import audit
 from wsoa.services import reports as report_service
 from wsoa.services.actions import ActionSaved, ActionValues, add_action
 from wsoa.services.editing import StructureProblem
+from wsoa.services.queries import priorities_of
 
 MEETING_FIELDS = ["kind", "held_on", "attendee_roles", "other_attendees", "decisions"]
 
@@ -73,14 +74,6 @@ def role_choices() -> list[tuple[str, str]]:
             select(Role.code, Role.title).where(Role.code.is_not(None)).order_by(Role.position, Role.code)
         )
     ]
-
-
-def priorities_of(plan_id: int) -> list[Priority]:
-    return list(
-        db.session.scalars(
-            select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
-        )
-    )
 
 
 def placement_choices(plan_id: int) -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ from wsoa.scope import working_in
 from wsoa.services import audit
 from wsoa.services.editing import StructureProblem
 from wsoa.services.plans import PlanValues, create_plan
-from wsoa.services.queries import with_latest_update
+from wsoa.services.queries import priorities_of, with_latest_update
 
 COMPLETE = "blue"
 
@@ -71,9 +71,7 @@ class CarryChoices:
 
 def carry_choices(plan: Plan) -> CarryChoices:
     """The plan's priorities, live actions (with their latest RAG) and KPI counts: three queries."""
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.plan_id == plan.id).order_by(Priority.position, Priority.number)
-    ).all()
+    priorities = priorities_of(plan.id)
     by_id = {priority.id: PriorityChoice(priority) for priority in priorities}
     query = select(Action).where(Action.plan_id == plan.id, Action.retired_at.is_(None))
     query = with_latest_update(query, Action).order_by(Action.position, Action.id)

@@ -39,6 +39,7 @@ from wsoa.services.queries import (  # noqa: F401  (glossary is read through thi
     glossary,
     is_overdue_sql,
     people_by_code,
+    priorities_of,
     with_latest_update,
 )
 
@@ -103,9 +104,7 @@ def plan_overview(plan_id: int, today: date) -> PlanOverview:
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
-    priorities = db.session.scalars(
-        select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
-    ).all()
+    priorities = priorities_of(plan_id)
     period = open_period(plan_id)  # the period updates are owed for: none until one is made current
     groups = fact_groups(plan_id, period.id if period else None, today)
     distributions: dict[int, dict[str, int]] = defaultdict(lambda: rag_distribution([]))
@@ -371,15 +370,7 @@ def action_filter_choices(plan_id: int) -> ActionFilterChoices:
     """What the action list's filters offer: the plan's priorities and the glossary's codes (no action is read)."""
     if db.session.get(Plan, plan_id) is None:
         raise NotFound(plan_id)
-    return ActionFilterChoices(priorities=_priorities(plan_id), lead_codes=sorted(people_by_code(), key=str.casefold))
-
-
-def _priorities(plan_id: int) -> list[Priority]:
-    return list(
-        db.session.scalars(
-            select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
-        )
-    )
+    return ActionFilterChoices(priorities=priorities_of(plan_id), lead_codes=sorted(people_by_code(), key=str.casefold))
 
 
 def action_list(
@@ -440,7 +431,7 @@ def action_list(
         total=total or 0,
         page=page,
         per_page=per_page,
-        priorities=_priorities(plan_id),
+        priorities=priorities_of(plan_id),
         lead_codes=sorted(people, key=str.casefold),
     )
 

@@ -18,6 +18,7 @@ from wsoa.models import (
 from wsoa.services import audit
 from wsoa.services.editing import Direction, StructureProblem, counts_by, in_use_reason, next_position, reorder
 from wsoa.services.outcomes import OUTCOME_FIELDS
+from wsoa.services.queries import priorities_of
 
 PRIORITY_FIELDS = ["number", "title", "lead_role", "accountable_role"]
 
@@ -81,9 +82,7 @@ def edit_priority(priority: Priority, values: PriorityValues, *, user_id: int | 
 
 def move_priority(priority: Priority, direction: Direction, *, user_id: int | None) -> bool:
     """Move a priority up or down the plan; False when it is already first (or last)."""
-    siblings = db.session.scalars(
-        select(Priority).where(Priority.plan_id == priority.plan_id).order_by(Priority.position, Priority.number)
-    ).all()
+    siblings = priorities_of(priority.plan_id)
     return reorder(
         priority, siblings, direction, what=f"Priority {priority.number}", event="priority.moved", user_id=user_id
     )

@@ -35,6 +35,7 @@ from wsoa.scope import ALL_AREAS
 from wsoa.services import audit
 from wsoa.services import reports as report_service
 from wsoa.services.editing import StructureProblem
+from wsoa.services.queries import priorities_of
 
 
 class PublishingProblem(StructureProblem):
@@ -158,11 +159,7 @@ def text_state(text: PublicText) -> TextState | None:
 def officer_page(plan: Plan) -> OfficerPage:
     """What the officer sees: each priority's family summary and "you said, we did" items with their state, the
     plan's KPIs and the page's state. Five queries, whatever the plan's size."""
-    priorities = list(
-        db.session.scalars(
-            select(Priority).where(Priority.plan_id == plan.id).order_by(Priority.position, Priority.number)
-        )
-    )
+    priorities = priorities_of(plan.id)
     states = _states(plan.id)
     entries = []
     for priority in priorities:

@@ -12,10 +12,19 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, func, select
 from sqlalchemy.orm import aliased
 
 from wsoa.extensions import db
-from wsoa.models import Action, ProgressUpdate, ReviewPeriod, Role, point_at_latest_updates
+from wsoa.models import Action, Priority, ProgressUpdate, ReviewPeriod, Role, point_at_latest_updates
 
 # Every character Python's str.strip() removes: "filled" in SQL means what wsoa.domain.honesty._filled means.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def priorities_of(plan_id: int) -> list[Priority]:
+    """The plan's priorities in the plan's order."""
+    return list(
+        db.session.scalars(
+            select(Priority).where(Priority.plan_id == plan_id).order_by(Priority.position, Priority.number)
+        )
+    )
 
 
 def refresh_latest_updates(*, action_ids: Iterable[int] | None = None, plan_id: int | None = None) -> None:
