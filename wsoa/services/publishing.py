@@ -166,7 +166,12 @@ def officer_page(plan: Plan) -> OfficerPage:
         own = [s for s in states.values() if s.text.priority_id == priority.id]
         summary = next((s for s in own if s.text.kind == "summary"), None)
         entries.append(PriorityTexts(priority, summary, [s for s in own if s.text.kind == "said_did"]))
-    kpis = [
+    return OfficerPage(plan=plan, page=get_page(plan.id), priorities=entries, kpis=plan_kpis(plan))
+
+
+def plan_kpis(plan: Plan) -> list[tuple[Kpi, int]]:
+    """The plan's KPIs in the plan's order, each with its priority's number: the choices of KPIs to publish."""
+    return [
         (kpi, number)
         for kpi, number in db.session.execute(
             select(Kpi, Priority.number)
@@ -175,7 +180,6 @@ def officer_page(plan: Plan) -> OfficerPage:
             .order_by(Priority.position, Priority.number, Kpi.position, Kpi.id)
         )
     ]
-    return OfficerPage(plan=plan, page=get_page(plan.id), priorities=entries, kpis=kpis)
 
 
 # ----- writing and approving ---------------------------------------------------------------------------------------

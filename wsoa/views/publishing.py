@@ -112,7 +112,7 @@ def remove_text(plan_id: int, text_id: int):
 def choose_kpis(plan_id: int):
     """Choose the KPIs the page shows."""
     plan = found(plan_service.get_plan(plan_id))
-    form = KpiChoiceForm(kpis=publishing.officer_page(plan).kpis)
+    form = KpiChoiceForm(kpis=publishing.plan_kpis(plan))
     if saved := save_form(form, lambda: publishing.choose_kpis(plan, form.kpi_ids, current_user), PublishingProblem):
         flash("KPIs to publish saved." if saved.value else "KPIs to publish not changed.", "success")
     _flash_refusal(form)
