@@ -60,12 +60,12 @@ class User(UserMixin, db.Model):
 
     @level.inplace.setter
     def _level_setter(self, value: str) -> None:
-        from wsoa.scope import current_area_id
+        from wsoa.scope import area_for_new_rows, current_area_id
 
         area_id = current_area_id()
         membership = self.membership_in(area_id)
         if membership is None:
-            self.memberships.append(AreaMembership(area_id=area_id or _sole_area_id(), level=value))
+            self.memberships.append(AreaMembership(area_id=area_id or area_for_new_rows(), level=value))
         else:
             membership.level = value
 
@@ -83,12 +83,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-
-def _sole_area_id() -> int:
-    from wsoa.scope import area_for_new_rows
-
-    return area_for_new_rows()
 
 
 class SignInFailure(db.Model):
