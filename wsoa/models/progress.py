@@ -48,7 +48,8 @@ class ProgressUpdate(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    # Looked up by action through ix_progress_update_action_period, whose first column it is.
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"))
     review_period_id: Mapped[int | None] = mapped_column(ForeignKey("review_period.id"), index=True)
     rag: Mapped[str | None] = mapped_column(String(10))
     confidence: Mapped[str | None] = mapped_column(String(10))
@@ -64,7 +65,7 @@ class ProgressUpdate(db.Model):
     author_name: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(10), default="app")
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped["Action"] = relationship(back_populates="updates", lazy="raise")
     review_period: Mapped[ReviewPeriod | None] = relationship(lazy="raise")
