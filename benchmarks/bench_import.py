@@ -139,7 +139,7 @@ print(cells)
 
 @dataclass
 class WholeProcess:
-    """Median wall and CPU seconds of each command, for the full workbook and for a 10-action one (the fixed cost)."""
+    """Median wall and CPU seconds of each command, for the full workbook and a FIXED_COST_ACTIONS one (fixed cost)."""
 
     walls: dict[str, float]
     cpus: dict[str, float]
@@ -151,7 +151,7 @@ FIXED_COST_ACTIONS = 10
 def whole_process_times(content: bytes, empty_database: str) -> WholeProcess:
     """Median wall seconds of `wsoa import-plan FILE` into a freshly migrated SQLite database, start-up included, and
     of a bare openpyxl read-only pass of the same file in a process of its own, measured in turns; then the median
-    CPU seconds (user and system) of each. Both are timed on a 10-action workbook too: their fixed cost (start-up),
+    CPU seconds (user and system) of each. Both are timed on a FIXED_COST_ACTIONS workbook too: their fixed cost,
     which shows how much of the import's time is the app starting and how much is the work the workbook makes."""
     wsoa = Path(sys.executable).with_name("wsoa")
     walls: dict[str, list[float]] = {}
